@@ -1,0 +1,392 @@
+import { Ev, type SimCore } from '../engine/core.js';
+import type { MachineProfile } from './machine-profile.js';
+import { type Continuation, Task, TaskState } from './task.js';
+
+/** One CPU core: what runs on it and who waits for it. */
+export interface Core<T extends Task = Task> {
+  readonly id: number;
+  /** Whether the core is online (the user can remove cores while the simulation runs). */
+  online: boolean;
+  /** Task on the core, or null when idle. */
+  curr: T | null;
+  /** Run queue, sorted by vruntime (leftmost first); the running task is not in it. */
+  rq: T[];
+  /** CFS `min_vruntime`: never goes back; where sleepers are placed from. */
+  minVruntime: number;
+  /** Time the core spent running tasks, ns (for busy shares over a window). */
+  busyNs: number;
+  /** Token of the pending slice-end event (0 = none armed). */
+  sliceToken: number;
+  /** Whether a slice-end event is armed for the current task. */
+  sliceArmed: boolean;
+  /** Instant the current task's slice started. */
+  sliceStart: number;
+}
+
+/** Called whenever a task changes scheduler state, so the engine can trace it. */
+export type TaskObserver<T extends Task = Task> = (task: T) => void;
+
+/**
+ * The simulated Linux kernel: per-core run queues with CFS (virtual runtime, time slices,
+ * wake-up preemption with sleeper placement), idle pulling, wake-up latency to idle cores and
+ * context-switch cost (MODEL.md section 4). Tasks do work in bursts; when a burst ends the
+ * kernel calls the task's continuation, which asks for another burst, blocks or exits.
+ */
+export class Kernel<T extends Task = Task> {
+  readonly cores: Core<T>[] = [];
+  private onlineCount = 0;
+  private latency = 0;
+  private minGranularity = 0;
+  private wakeupGranularity = 0;
+
+  constructor(
+    private readonly sim: SimCore,
+    private readonly profile: MachineProfile,
+    private readonly tasks: T[],
+    cores: number,
+    private readonly observe: TaskObserver<T>,
+  ) {
+    this.setCoreCount(cores);
+  }
+
+  /** Number of online cores. */
+  get coreCount(): number {
+    return this.onlineCount;
+  }
+
+  // ---- what a running task's continuation may do -------------------------------------------
+
+  /** Burns `ns` of CPU on the calling (running) task, then calls `next`. */
+  run(task: T, ns: number, next: Continuation<T>): void {
+    task.burstLeft = ns;
+    task.next = next;
+    this.armBurst(task);
+  }
+
+  /** Puts the calling task to sleep until `wake`; `next` runs when it is back on a core. */
+  block(task: T, next: Continuation<T>): void {
+    task.next = next;
+    task.burstLeft = 0;
+    task.timedOut = false;
+    this.sim.counters.contextSwitches.voluntary++;
+    task.voluntarySwitches++;
+    this.leaveCore(task, TaskState.Blocked);
+  }
+
+  /** Like `block`, but the kernel wakes the task after `timeoutNs` with `timedOut` set. */
+  blockFor(task: T, timeoutNs: number, next: Continuation<T>): void {
+    this.block(task, next);
+    this.sim.after(timeoutNs, Ev.Timer, task.id, ++task.timerToken);
+  }
+
+  /** Ends the calling task. */
+  exit(task: T): void {
+    task.next = null;
+    this.leaveCore(task, TaskState.Done);
+  }
+
+  // ---- what others may do to a task --------------------------------------------------------
+
+  /** Starts a new task: it becomes runnable and runs `next` when it gets a core. */
+  start(task: T, next: Continuation<T>): void {
+    task.next = next;
+    task.burstLeft = 0;
+    task.core = this.placeCore(task);
+    task.vruntime = this.cores[task.core].minVruntime;
+    this.makeRunnable(task, false);
+  }
+
+  /** Wakes a blocked task (a futex wake, data arriving); returns false if it was not asleep. */
+  wake(task: T): boolean {
+    if (task.state !== TaskState.Blocked) return false;
+    task.timerToken++;
+    task.timedOut = false;
+    this.sim.counters.wakeups++;
+    this.makeRunnable(task, true);
+    return true;
+  }
+
+  /**
+   * Replaces what a task will do next, wherever it is (used when the user swaps the GIL policy:
+   * a thread waiting in the old policy re-enters the new one). A blocked task is made runnable
+   * without counting a wake-up; a running or queued one drops the rest of its burst.
+   */
+  redirect(task: T, next: Continuation<T>): void {
+    if (task.state === TaskState.Blocked) {
+      task.timerToken++;
+      task.timedOut = false;
+      task.next = next;
+      task.burstLeft = 0;
+      this.makeRunnable(task, false);
+    } else if (task.state === TaskState.Running) {
+      this.run(task, 0, next);
+    } else if (task.state === TaskState.Runnable) {
+      task.next = next;
+      task.burstLeft = 0;
+    }
+  }
+
+  /** CPU work done so far in the current burst of a task (0 if it is not running). */
+  burstDone(task: T): number {
+    if (task.state !== TaskState.Running) return 0;
+    const d = this.sim.now - task.burstFrom;
+    return d > 0 ? d : 0;
+  }
+
+  /** Cuts the current burst of a running or queued task so that `left` ns of it remain from now. */
+  setBurstLeft(task: T, left: number): void {
+    if (task.state === TaskState.Running) {
+      task.burstLeft = left;
+      this.armBurst(task);
+    } else {
+      task.burstLeft = left;
+    }
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
+  /** A burst ended: run the continuation (stale events are ignored). */
+  onBurstEnd(id: number, token: number): void {
+    const task = this.tasks[id];
+    if (token !== task.burstToken || task.state !== TaskState.Running) return;
+    task.burstLeft = 0;
+    const next = task.next;
+    task.next = null;
+    if (next === null) throw new Error(`task ${task.name} ended a burst with nothing to do`);
+    next(task);
+  }
+
+  /** A timed wait ran out. */
+  onTimer(id: number, token: number): void {
+    const task = this.tasks[id];
+    if (token !== task.timerToken || task.state !== TaskState.Blocked) return;
+    task.timerToken++;
+    task.timedOut = true;
+    this.sim.counters.wakeups++;
+    this.makeRunnable(task, true);
+  }
+
+  /**
+   * A scheduler tick on a core with tasks waiting: CFS's `check_preempt_tick`. The running task
+   * is rescheduled when it has run its ideal slice, or when it is ahead of the leftmost waiting
+   * task by more than that slice; the leftmost then runs if its vruntime is smaller.
+   */
+  onSliceEnd(coreId: number, token: number): void {
+    const core = this.cores[coreId];
+    if (token !== core.sliceToken || !core.sliceArmed) return;
+    core.sliceArmed = false;
+    const curr = core.curr;
+    if (curr === null || core.rq.length === 0) return;
+    this.account(core);
+    const ideal = this.idealSlice(core);
+    const ran = this.sim.now - core.sliceStart;
+    const left = core.rq[0];
+    const resched = ran > ideal || (ran >= this.minGranularity && curr.vruntime - left.vruntime > ideal);
+    if (resched && left.vruntime < curr.vruntime) {
+      this.preempt(core);
+      this.pickNext(core);
+      return;
+    }
+    if (resched) core.sliceStart = this.sim.now; // picked again: a new slice
+    this.armSlice(core);
+  }
+
+  // ---- machine changes ---------------------------------------------------------------------
+
+  /**
+   * Sets the number of online cores. Tasks on removed cores are preempted and queued on the
+   * remaining ones; added cores pull waiting tasks at once.
+   */
+  setCoreCount(n: number): void {
+    while (this.cores.length < n) {
+      const id = this.cores.length;
+      this.cores.push({
+        id,
+        online: false,
+        curr: null,
+        rq: [],
+        minVruntime: this.cores.length > 0 ? this.cores[0].minVruntime : 0,
+        busyNs: 0,
+        sliceToken: 0,
+        sliceArmed: false,
+        sliceStart: 0,
+      });
+    }
+    const displaced: T[] = [];
+    for (const core of this.cores) {
+      const want = core.id < n;
+      if (want && !core.online) {
+        core.online = true;
+        core.minVruntime = Math.max(core.minVruntime, this.cores[0].minVruntime);
+      } else if (!want && core.online) {
+        if (core.curr !== null) {
+          const t = core.curr;
+          this.preempt(core);
+          core.rq.splice(core.rq.indexOf(t), 1);
+          displaced.push(t);
+        }
+        displaced.push(...core.rq);
+        core.rq = [];
+        core.online = false;
+        core.sliceArmed = false;
+      }
+    }
+    this.onlineCount = n;
+    const f = 1 + Math.floor(Math.log2(Math.min(n, 8)));
+    this.latency = this.profile.scheduler.latencyNs * f;
+    this.minGranularity = this.profile.scheduler.minGranularityNs * f;
+    this.wakeupGranularity = this.profile.scheduler.wakeupGranularityNs * f;
+    for (const t of displaced) {
+      t.state = TaskState.Blocked; // momentarily, so makeRunnable places it afresh
+      this.makeRunnable(t, false);
+    }
+    for (const core of this.cores) if (core.online && core.curr === null) this.pickNext(core);
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private armBurst(task: T): void {
+    const now = this.sim.now;
+    const from = task.runFrom > now ? task.runFrom : now;
+    task.burstFrom = from;
+    this.sim.at(from + task.burstLeft, Ev.BurstEnd, task.id, ++task.burstToken);
+  }
+
+  /** Charges the running task of a core for the time since it was last charged. */
+  private account(core: Core<T>): void {
+    const t = core.curr;
+    if (t === null) return;
+    const now = this.sim.now;
+    const ran = now - t.runFrom;
+    if (ran > 0) {
+      t.cpuNs += ran;
+      t.vruntime += ran;
+      core.busyNs += ran;
+      t.runFrom = now;
+    }
+    const left = core.rq.length > 0 && core.rq[0].vruntime < t.vruntime ? core.rq[0].vruntime : t.vruntime;
+    if (left > core.minVruntime) core.minVruntime = left;
+  }
+
+  /** Takes the running task off its core (it stays runnable, queued on the same core). */
+  private preempt(core: Core<T>): void {
+    const t = core.curr!;
+    this.account(core);
+    const done = this.sim.now - t.burstFrom;
+    if (done > 0) t.burstLeft = Math.max(0, t.burstLeft - done);
+    t.burstToken++;
+    this.sim.counters.contextSwitches.involuntary++;
+    t.involuntarySwitches++;
+    core.curr = null;
+    core.sliceArmed = false;
+    t.state = TaskState.Runnable;
+    t.runnableSince = this.sim.now;
+    this.enqueue(core, t);
+    this.observe(t);
+  }
+
+  private leaveCore(task: T, state: TaskState): void {
+    const core = this.cores[task.core];
+    this.account(core);
+    task.burstToken++;
+    core.curr = null;
+    core.sliceArmed = false;
+    task.state = state;
+    this.observe(task);
+    this.pickNext(core);
+  }
+
+  private enqueue(core: Core<T>, t: T): void {
+    const rq = core.rq;
+    let i = rq.length;
+    while (i > 0 && rq[i - 1].vruntime > t.vruntime) i--;
+    rq.splice(i, 0, t);
+  }
+
+  /** Puts a task on a core to run, after `latency` ns of switch-in or wake-up. */
+  private dispatch(core: Core<T>, t: T, latency: number): void {
+    const now = this.sim.now;
+    core.curr = t;
+    if (t.state === TaskState.Runnable) t.runnableNs += now - t.runnableSince;
+    t.state = TaskState.Running;
+    t.core = core.id;
+    t.dispatchedAt = now;
+    t.runFrom = now + latency;
+    core.sliceStart = t.runFrom;
+    core.sliceArmed = false;
+    this.observe(t);
+    this.armBurst(t);
+    if (core.rq.length > 0) this.armSlice(core);
+  }
+
+  /** CFS `sched_slice`: the period (latency, stretched past 8 tasks) shared among the runnable. */
+  private idealSlice(core: Core<T>): number {
+    const nr = core.rq.length + 1;
+    const period = nr * this.minGranularity > this.latency ? nr * this.minGranularity : this.latency;
+    return Math.max(this.minGranularity, Math.floor(period / nr));
+  }
+
+  /** Arms the next scheduler tick on a core that has tasks waiting (ticks come every `tickNs`). */
+  private armSlice(core: Core<T>): void {
+    if (core.sliceArmed || core.curr === null) return;
+    const tick = this.profile.scheduler.tickNs;
+    const next = (Math.floor(this.sim.now / tick) + 1) * tick;
+    core.sliceArmed = true;
+    this.sim.at(next, Ev.SliceEnd, core.id, ++core.sliceToken);
+  }
+
+  /** Gives an idle core its next task: its own queue first, else one pulled from the busiest. */
+  private pickNext(core: Core<T>): void {
+    if (!core.online) return;
+    if (core.rq.length > 0) {
+      this.dispatch(core, core.rq.shift()!, this.sim.cost(this.profile.scheduler.contextSwitchNs));
+      return;
+    }
+    let from: Core<T> | null = null;
+    for (const c of this.cores) if (c.online && c.rq.length > 0 && (from === null || c.rq.length > from.rq.length)) from = c;
+    if (from !== null) {
+      const t = from.rq.shift()!;
+      t.vruntime += core.minVruntime - from.minVruntime;
+      this.dispatch(core, t, this.sim.cost(this.profile.scheduler.contextSwitchNs));
+    }
+  }
+
+  /** Wake-up placement: the task's last core if idle, else any idle core, else its last core. */
+  private placeCore(t: T): number {
+    const prev = this.cores[t.core];
+    if (prev !== undefined && prev.online && prev.curr === null) return prev.id;
+    for (const c of this.cores) if (c.online && c.curr === null) return c.id;
+    if (prev !== undefined && prev.online) return prev.id;
+    let best = this.cores[0];
+    for (const c of this.cores) if (c.online && c.rq.length < best.rq.length) best = c;
+    return best.id;
+  }
+
+  /** Makes a blocked or new task runnable: an idle core takes it, else it queues and may preempt. */
+  private makeRunnable(t: T, sleeper: boolean): void {
+    const core = this.cores[this.placeCore(t)];
+    if (core.id !== t.core) t.vruntime += core.minVruntime - this.cores[t.core].minVruntime;
+    if (sleeper) {
+      const floor = core.minVruntime - this.latency / 2;
+      if (t.vruntime < floor) t.vruntime = floor;
+    }
+    t.core = core.id;
+    t.state = TaskState.Runnable;
+    t.runnableSince = this.sim.now;
+    if (core.curr === null) {
+      this.dispatch(core, t, this.sim.cost(sleeper ? this.profile.scheduler.idleWakeupLatencyNs : this.profile.scheduler.contextSwitchNs));
+      return;
+    }
+    this.account(core);
+    const curr = core.curr;
+    if (sleeper && curr.vruntime - t.vruntime > this.wakeupGranularity) {
+      // Wake-up preemption: the wakee has the smallest vruntime here, so it runs at once.
+      this.preempt(core);
+      this.dispatch(core, t, this.sim.cost(this.profile.scheduler.contextSwitchNs));
+      return;
+    }
+    this.enqueue(core, t);
+    this.observe(t);
+    this.armSlice(core);
+  }
+}
