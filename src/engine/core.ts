@@ -27,11 +27,6 @@ export class SimCore {
   readonly queue = new EventQueue(4096);
   /** Events fired so far. */
   events = 0;
-  /**
-   * Latest instant a component may run ahead to without looking at the queue: the earliest
-   * pending event, or the end of the current `runUntil`, whichever comes first.
-   */
-  limit = Infinity;
 
   /** The only source of randomness: seeded, so a run is a function of its inputs. */
   readonly random: () => number;
@@ -65,9 +60,12 @@ export class SimCore {
     this.queue.push(time < this.now ? this.now : time, kind, target, token);
   }
 
-  /** How far a component may run ahead without missing an event: see `limit`. */
+  /**
+   * How far a component may run ahead without missing an event: the earliest pending event.
+   * It never depends on how a caller slices `runUntil`, so a run is the same however it is
+   * watched (a recorded session replays exactly).
+   */
   horizon(): number {
-    const t = this.queue.peekTime();
-    return t < this.limit ? t : this.limit;
+    return this.queue.peekTime();
   }
 }

@@ -34,6 +34,8 @@ export class Simulation implements PolicyHost, RunnerHost {
   private readonly runner: Runner;
   private readonly ends: Connection[] = [];
   private readonly latencies = new Map<SimThread, LatencyRecorder>();
+  private readonly firstRequestAt = new Map<SimThread, number>();
+  private readonly lastRequestAt = new Map<SimThread, number>();
   private readonly lastView: Uint8Array;
   private policyName: PolicyName;
   private checkInterval: number;
@@ -138,14 +140,12 @@ export class Simulation implements PolicyHost, RunnerHost {
   runUntil(time: number, maxEvents = Infinity): number {
     const sim = this.sim;
     const q = sim.queue;
-    sim.limit = time;
     let n = 0;
     while (this.alive > 0 && n < maxEvents && q.size > 0 && q.peekTime() <= time) {
       q.pop();
       this.dispatch(q.poppedTime, q.poppedKind, q.poppedTarget, q.poppedToken);
       n++;
     }
-    sim.limit = Infinity;
     if (this.alive > 0 && n < maxEvents && time > sim.now && time !== Infinity) sim.now = time;
     return n;
   }
@@ -181,6 +181,9 @@ export class Simulation implements PolicyHost, RunnerHost {
 
   /** Applies a control action at the current instant, leaving a consistent state. */
   apply(action: ControlAction): void {
+    // Whatever changes, a burst planned on the assumption that nothing would happen before its
+    // end (a bulk of quiet checks) is re-planned from here.
+    for (const proc of this.processes) this.replanPython(proc);
     switch (action.type) {
       case 'policy':
         if (action.policy === this.policyName) return;
@@ -312,8 +315,17 @@ export class Simulation implements PolicyHost, RunnerHost {
     if (rec === undefined) {
       rec = new LatencyRecorder();
       this.latencies.set(t, rec);
+      this.firstRequestAt.set(t, this.sim.now - latencyNs);
     }
     rec.record(latencyNs);
+    this.lastRequestAt.set(t, this.sim.now);
+  }
+
+  /** Time from the start of a client's first request to the end of its last, ns (0 before any). */
+  clientSpanNs(name: string): number {
+    const t = this.threads.find((x) => x.name === name);
+    if (t === undefined || !this.firstRequestAt.has(t)) return 0;
+    return this.lastRequestAt.get(t)! - this.firstRequestAt.get(t)!;
   }
 
   /** Records a thread's view on the trace when it changes. */

@@ -1,0 +1,20 @@
+import type { CommandName, Parsed } from '../options.js';
+import { presetsCommand } from './presets.js';
+import { runCommand } from './run.js';
+
+/** One handler per command; each returns its exit status. */
+export const commandHandlers: Record<CommandName, (p: Parsed) => Promise<number>> = {
+  dashboard: notYet('dashboard'),
+  run: runCommand,
+  reproduce: notYet('reproduce'),
+  replay: notYet('replay'),
+  export: notYet('export'),
+  presets: presetsCommand,
+};
+
+function notYet(name: string) {
+  return async () => {
+    process.stderr.write(`gil-top: "${name}" is not available in this build\n`);
+    return 1;
+  };
+}

@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../config/input-error.js';
+import { limits } from '../config/preset-schema.js';
+import { policyNames, type PolicyName } from '../policies/policy.js';
+
+/** The commands, each with the options it accepts. The dashboard is the command with no name. */
+export const commands = {
+  dashboard: ['preset', 'policy', 'cores', 'check-interval', 'switch-interval', 'seed', 'speed', 'record', 'force', 'help', 'version'],
+  run: ['preset', 'policy', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'record', 'force', 'help'],
+  reproduce: ['json', 'markdown', 'help'],
+  replay: ['json', 'help'],
+  export: ['perfetto', 'force', 'help'],
+  presets: ['json', 'help'],
+} as const;
+export type CommandName = keyof typeof commands;
+
+/** Every option: its type and a one-line help. One table drives parsing and `--help`. */
+export const options = {
+  preset: { type: 'string', short: 'p', help: 'preset name (see `gil-top presets`) or path to a preset .json' },
+  policy: { type: 'string', help: `GIL policy: ${policyNames.join(', ')}` },
+  cores: { type: 'string', short: 'c', help: `number of simulated cores (${limits.cores.min}-${limits.cores.max})` },
+  'check-interval': { type: 'string', help: 'Python 2 check interval in ticks (sys.setcheckinterval)' },
+  'switch-interval': { type: 'string', help: 'Python 3 switch interval in seconds (sys.setswitchinterval)' },
+  seed: { type: 'string', help: 'seed for the simulation\'s random choices' },
+  speed: { type: 'string', help: 'simulated seconds per wall second at start (e.g. 0.001 for slow motion)' },
+  json: { type: 'boolean', help: 'print one JSON object instead of text' },
+  markdown: { type: 'boolean', help: 'print a Markdown table' },
+  record: { type: 'string', help: 'record the session to this JSON file' },
+  perfetto: { type: 'string', help: 'write a Chrome Trace Event JSON file for Perfetto' },
+  force: { type: 'boolean', help: 'overwrite an existing output file' },
+  help: { type: 'boolean', short: 'h', help: 'show help' },
+  version: { type: 'boolean', short: 'v', help: 'show the version' },
+} as const;
+type OptionName = keyof typeof options;
+
+/** The parsed command line. */
+export interface Parsed {
+  command: CommandName;
+  /** Positional arguments after the command (a file for replay and export). */
+  args: string[];
+  values: Partial<Record<OptionName, string | boolean>>;
+}
+
+/** Parses argv (without `node` and the script); bad input throws one InputError line. */
+export function parseCommandLine(argv: string[]): Parsed {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, 'short' in v ? { type: v.type, short: v.short } : { type: v.type }])),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new InputError((e as Error).message.split('\n')[0].replace(/^Unknown option '(.*)'.*$/, 'unknown option $1 (see gil-top --help)'));
+  }
+  const [first, ...rest] = parsed.positionals;
+  let command: CommandName = 'dashboard';
+  let args = parsed.positionals;
+  if (first !== undefined) {
+    if (!(first in commands) || first === 'dashboard') throw new InputError(`unknown command "${first}" (commands: ${Object.keys(commands).filter((c) => c !== 'dashboard').join(', ')})`);
+    command = first as CommandName;
+    args = rest;
+  }
+  const allowed: readonly string[] = commands[command];
+  for (const name of Object.keys(parsed.values))
+    if (!allowed.includes(name)) throw new InputError(`--${name} does not apply to ${command === 'dashboard' ? 'the dashboard' : `"${command}"`}`);
+  return { command, args, values: parsed.values as Parsed['values'] };
+}
+
+/** `--policy`, validated. */
+export function policyOption(v: unknown): PolicyName | undefined {
+  if (v === undefined) return undefined;
+  if (!policyNames.includes(v as PolicyName)) throw new InputError(`--policy: unknown policy "${String(v)}" (known: ${policyNames.join(', ')})`);
+  return v as PolicyName;
+}
+
+/** A numeric option within bounds, or one clear line. */
+export function numberOption(name: string, v: unknown, min: number, max: number, integer: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (String(v).trim() === '' || !Number.isFinite(n)) throw new InputError(`--${name}: "${String(v)}" is not a number`);
+  if (integer && !Number.isInteger(n)) throw new InputError(`--${name}: ${String(v)} must be a whole number`);
+  if (n < min || n > max) throw new InputError(`--${name}: ${String(v)} is out of range (${min} to ${max})`);
+  return n;
+}
+
+/** The overrides of a preset given on the command line. */
+export function overridesFrom(values: Parsed['values']) {
+  return {
+    policy: policyOption(values.policy),
+    cores: numberOption('cores', values.cores, limits.cores.min, limits.cores.max, true),
+    checkInterval: numberOption('check-interval', values['check-interval'], limits.checkInterval.min, limits.checkInterval.max, true),
+    switchInterval: numberOption('switch-interval', values['switch-interval'], limits.switchInterval.min, limits.switchInterval.max, false),
+    seed: values.seed === undefined ? undefined : String(values.seed),
+  };
+}
+
+/** The help text, generated from the tables above so that it cannot drift. */
+export function helpText(): string {
+  const lines = [
+    'gil-top: a live simulation of the Python GIL on a simulated multi-core Linux machine',
+    '',
+    'Usage',
+    '  gil-top [options]                 open the dashboard (default preset: py2-threads-2cores)',
+    '  gil-top run --preset NAME [...]   run a preset to the end without a screen and print a summary',
+    '  gil-top reproduce                 run every preset with a published figure and compare',
+    '  gil-top replay FILE               play a recorded session back (--json: headless check)',
+    '  gil-top export FILE --perfetto OUT.json',
+    '                                    write a recorded session as a Perfetto / chrome://tracing trace',
+    '  gil-top presets                   list the presets',
+    '',
+    'Options',
+  ];
+  for (const [name, o] of Object.entries(options)) {
+    const flag = `${'short' in o ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' VALUE' : ''}`;
+    lines.push(`  ${flag.padEnd(30)}${o.help}`);
+  }
+  lines.push('', 'Bad input prints one line and exits with status 2.');
+  return lines.join('\n');
+}

@@ -1,0 +1,145 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import type { SimConfig } from '../engine/types.js';
+import type { MachineProfile } from '../os/machine-profile.js';
+import type { PolicyName } from '../policies/policy.js';
+import { loopKinds } from '../workloads/loops.js';
+import type { OpSpec } from '../workloads/program.js';
+import { InputError } from './input-error.js';
+import { presetFileSchema, type PresetFile } from './preset-schema.js';
+import { profileFileSchema, profileFromFile } from './profile-schema.js';
+
+/** The package's own folder (works from `src/` under tsx and from `dist/` once built). */
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Where the shipped presets live. */
+export const presetsDir = join(packageRoot, 'presets');
+/** Where the shipped machine profiles live. */
+export const profilesDir = join(packageRoot, 'profiles');
+
+/** A validated preset with its machine profile resolved. */
+export interface Preset extends PresetFile {
+  /** File it was read from. */
+  file: string;
+  /** The machine profile it names, loaded and validated. */
+  machine: MachineProfile;
+}
+
+/** Reads a JSON file, turning "missing" and "not JSON" into one clear line. */
+export function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${file}: cannot be read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code ?? 'unknown error'})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: is not JSON (${(e as Error).message})`);
+  }
+}
+
+/** `threads[1].program[0].iterations` from a zod issue path. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  return out === '' ? '(top level)' : out;
+}
+
+/** Validates `data` with `schema`, or throws one line naming the file, the field and the reason. */
+export function parseWith<S extends z.ZodType>(schema: S, data: unknown, file: string): z.infer<S> {
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is missing';
+  return (() => {
+    throw new InputError(`${file}: ${fieldPath(issue.path)}: ${message}`);
+  })();
+}
+
+/** Resolves a name (`article-vm`) or a path (`./my.json`) to a file in `dir`. */
+function resolveFile(nameOrPath: string, dir: string, what: string): string {
+  if (nameOrPath.endsWith('.json') || nameOrPath.includes('/')) return resolve(nameOrPath);
+  const file = join(dir, `${nameOrPath}.json`);
+  if (!existsSync(file)) {
+    const known = listNames(dir);
+    throw new InputError(`unknown ${what} "${nameOrPath}" (known: ${known.join(', ')}; or give a path to a .json file)`);
+  }
+  return file;
+}
+
+function listNames(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort();
+}
+
+/** Loads and validates a machine profile by name or path. */
+export function loadProfile(nameOrPath: string, relativeTo = profilesDir): MachineProfile {
+  const file = nameOrPath.includes('/') || nameOrPath.endsWith('.json') ? resolve(relativeTo, nameOrPath) : resolveFile(nameOrPath, profilesDir, 'machine profile');
+  return profileFromFile(parseWith(profileFileSchema, readJson(file), file));
+}
+
+/** Loads and validates a preset by name (`py2-threads-2cores`) or path. */
+export function loadPreset(nameOrPath: string): Preset {
+  const file = resolveFile(nameOrPath, presetsDir, 'preset');
+  return presetFromData(readJson(file), file);
+}
+
+/** Validates preset data (from a file or a session recording) and resolves its profile. */
+export function presetFromData(data: unknown, file: string, machine?: MachineProfile): Preset {
+  const p = parseWith(presetFileSchema, data, file);
+  const m = machine ?? loadProfileFor(p.profile, file);
+  const used = new Set<string>();
+  const walk = (ops: OpSpec[]) => ops.forEach((op) => (op.op === 'loop' ? used.add(op.kind) : op.op === 'repeat' || op.op === 'request' ? walk(op.body) : undefined));
+  p.threads.forEach((t) => walk(t.program));
+  for (const kind of used)
+    for (const interp of ['py2', 'py3'] as const)
+      if (m.interpreter.nsPerIteration[kind]?.[interp] === undefined)
+        throw new InputError(`${file}: profile: machine profile "${m.name}" has no cost for a ${loopKinds[kind].name} iteration under ${interp} (interpreter.nsPerIteration.${kind}.${interp})`);
+  return { ...p, file, machine: m };
+}
+
+function loadProfileFor(profile: string, presetFile: string): MachineProfile {
+  try {
+    return loadProfile(profile, dirname(presetFile));
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${presetFile}: profile: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Every shipped preset, validated, in name order. */
+export function listPresets(): Preset[] {
+  return listNames(presetsDir).map((n) => loadPreset(n));
+}
+
+/** What the user may change over a preset: from the command line or a session file. */
+export interface Overrides {
+  policy?: PolicyName;
+  cores?: number;
+  checkInterval?: number;
+  /** Seconds. */
+  switchInterval?: number;
+  seed?: string;
+}
+
+/** The engine's configuration for a preset with the user's overrides. */
+export function configFor(preset: Preset, o: Overrides = {}): SimConfig {
+  return {
+    profile: preset.machine,
+    policy: o.policy ?? preset.policy,
+    cores: o.cores ?? preset.cores,
+    checkInterval: o.checkInterval ?? preset.checkInterval,
+    switchIntervalNs: Math.round((o.switchInterval ?? preset.switchInterval) * 1e9),
+    seed: o.seed ?? preset.seed,
+    threads: preset.threads,
+    actors: preset.actors,
+  };
+}
