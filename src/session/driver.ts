@@ -1,0 +1,124 @@
+import { configFor, type Overrides, type Preset } from '../config/load.js';
+import { Simulation } from '../engine/simulation.js';
+import type { ControlAction, Snapshot } from '../engine/types.js';
+
+/** What the user did that a session log keeps: engine controls plus the session's own. */
+export type SessionAction =
+  | ControlAction
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** Simulated seconds per wall second. */
+  | { type: 'speed'; speed: number };
+
+/** An action with the simulated instant it took effect. */
+export interface LoggedAction {
+  atNs: number;
+  /** Events processed before it (several events can share an instant: stepping stops between them). */
+  events: number;
+  action: SessionAction;
+}
+
+/** Told what happens in a session (the recorder, the dashboard's charts). */
+export interface DriverListener {
+  /** An action took effect at `atNs`. */
+  onAction?(entry: LoggedAction): void;
+  /** The simulation reached a sample instant (a multiple of `sampleEveryNs`). */
+  onSample?(snapshot: Snapshot): void;
+  /** The run finished (every non-daemon thread and client is done). */
+  onFinish?(sim: Simulation): void;
+}
+
+/** Whether an action is carried out by the engine (the others only change how it is driven). */
+export function isEngineAction(a: SessionAction): a is ControlAction {
+  return a.type !== 'pause' && a.type !== 'resume' && a.type !== 'speed';
+}
+
+/**
+ * Drives a simulation for whoever watches it (the dashboard, `run --record`, `replay`): advances
+ * it, stops at every sample instant so that samples are taken at fixed simulated times, applies
+ * actions at the current instant and logs them. Because the engine's trajectory does not depend
+ * on where it is stopped, the same preset, overrides, seed and logged actions give the same
+ * samples however the driver was called: that is what makes replay exact.
+ */
+export class SessionDriver {
+  readonly sim: Simulation;
+  readonly log: LoggedAction[] = [];
+  private readonly listeners: DriverListener[] = [];
+  private nextSampleNs: number;
+  private finishNotified = false;
+
+  /**
+   * @param preset what to simulate
+   * @param overrides the user's changes to it
+   * @param sampleEveryNs simulated time between samples (0: no samples)
+   */
+  constructor(
+    readonly preset: Preset,
+    readonly overrides: Overrides = {},
+    readonly sampleEveryNs = 0,
+  ) {
+    this.sim = new Simulation(configFor(preset, overrides));
+    this.nextSampleNs = sampleEveryNs > 0 ? sampleEveryNs : Infinity;
+  }
+
+  addListener(l: DriverListener): void {
+    this.listeners.push(l);
+  }
+
+  /**
+   * Runs the engine up to simulated instant `targetNs` (or until the run finishes, or
+   * `maxEvents` events), sampling on the way. Returns the number of events processed.
+   */
+  advanceTo(targetNs: number, maxEvents = Infinity): number {
+    let done = 0;
+    while (!this.sim.finished && done < maxEvents) {
+      const stop = Math.min(targetNs, this.nextSampleNs);
+      done += this.sim.runUntil(stop, maxEvents - done);
+      if (this.sim.finished || this.sim.now < stop) break;
+      if (stop === this.nextSampleNs) {
+        this.nextSampleNs += this.sampleEveryNs;
+        if (this.listeners.some((l) => l.onSample)) {
+          const snap = this.sim.snapshot();
+          for (const l of this.listeners) l.onSample?.(snap);
+        }
+      }
+      if (stop >= targetNs) break;
+    }
+    this.checkFinished();
+    return done;
+  }
+
+  /** Processes exactly one event (stepping while paused); returns false if nothing is left. */
+  stepEvent(): boolean {
+    if (this.sim.finished) return false;
+    // Take any sample due before that event, at its own instant, as advanceTo would.
+    while (this.sim.sim.queue.peekTime() > this.nextSampleNs) this.advanceTo(this.nextSampleNs);
+    const ok = this.sim.step();
+    this.checkFinished();
+    return ok;
+  }
+
+  /**
+   * Replays a logged action: advances to its instant, stopping after exactly the number of
+   * events that had been processed when it was taken, then applies it.
+   */
+  replayAction(entry: LoggedAction): void {
+    this.advanceTo(entry.atNs, Math.max(0, entry.events - this.sim.sim.events));
+    this.act(entry.action);
+  }
+
+  /** Applies an action at the current instant and logs it. */
+  act(action: SessionAction): void {
+    if (isEngineAction(action)) this.sim.apply(action);
+    const entry = { atNs: this.sim.now, events: this.sim.sim.events, action };
+    this.log.push(entry);
+    for (const l of this.listeners) l.onAction?.(entry);
+  }
+
+  private checkFinished(): void {
+    if (this.sim.finished && !this.finishNotified) {
+      this.finishNotified = true;
+      for (const l of this.listeners) l.onFinish?.(this.sim);
+    }
+  }
+}
