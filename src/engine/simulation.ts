@@ -146,7 +146,8 @@ export class Simulation implements PolicyHost, RunnerHost {
       this.dispatch(q.poppedTime, q.poppedKind, q.poppedTarget, q.poppedToken);
       n++;
     }
-    if (this.alive > 0 && n < maxEvents && time > sim.now && time !== Infinity) sim.now = time;
+    // The clock moves to `time` only if no event at or before it is left (maxEvents can stop early).
+    if (this.alive > 0 && time !== Infinity && time > sim.now && q.peekTime() > time) sim.now = time;
     return n;
   }
 
