@@ -24,6 +24,8 @@ export const profileFileSchema = z.strictObject({
     tickNs: reasoned(z.number().int().positive()),
     contextSwitchNs: ns,
     idleWakeupLatencyNs: ns,
+    shallowIdleWakeupLatencyNs: ns,
+    shallowIdleNs: ns,
   }),
   syscalls: z.strictObject({
     futexWaitEntryNs: ns,

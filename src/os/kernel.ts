@@ -21,6 +21,8 @@ export interface Core<T extends Task = Task> {
   sliceArmed: boolean;
   /** Instant the current task's slice started. */
   sliceStart: number;
+  /** Instant the core went idle (it reaches a deep idle state only after a while). */
+  idleSince: number;
 }
 
 /** Called whenever a task changes scheduler state, so the engine can trace it. */
@@ -210,6 +212,7 @@ export class Kernel<T extends Task = Task> {
         sliceToken: 0,
         sliceArmed: false,
         sliceStart: 0,
+        idleSince: -Infinity,
       });
     }
     const displaced: T[] = [];
@@ -348,7 +351,18 @@ export class Kernel<T extends Task = Task> {
       const t = from.rq.shift()!;
       t.vruntime += core.minVruntime - from.minVruntime;
       this.dispatch(core, t, this.sim.cost(this.profile.scheduler.contextSwitchNs));
+      return;
     }
+    core.idleSince = this.sim.now;
+  }
+
+  /**
+   * How long an idle core takes to run a task woken onto it: short while it is still in a
+   * shallow idle state (polling), long once it has gone into a deep one (halted).
+   */
+  private idleWakeupLatency(core: Core<T>): number {
+    const s = this.profile.scheduler;
+    return this.sim.now - core.idleSince < s.shallowIdleNs ? s.shallowIdleWakeupLatencyNs : s.idleWakeupLatencyNs;
   }
 
   /** Wake-up placement: the task's last core if idle, else any idle core, else its last core. */
@@ -374,7 +388,7 @@ export class Kernel<T extends Task = Task> {
     t.state = TaskState.Runnable;
     t.runnableSince = this.sim.now;
     if (core.curr === null) {
-      this.dispatch(core, t, this.sim.cost(sleeper ? this.profile.scheduler.idleWakeupLatencyNs : this.profile.scheduler.contextSwitchNs));
+      this.dispatch(core, t, this.sim.cost(sleeper ? this.idleWakeupLatency(core) : this.profile.scheduler.contextSwitchNs));
       return;
     }
     this.account(core);

@@ -24,8 +24,12 @@ export interface MachineProfile {
     tickNs: number;
     /** Direct cost of switching a core from one task to another (save, restore, cache refill). */
     contextSwitchNs: number;
-    /** Time from a wake-up aimed at an idle core (IPI, idle exit) until the wakee runs there. */
+    /** Time from a wake-up aimed at an idle core in a deep idle state (IPI, idle exit) until the wakee runs there. */
     idleWakeupLatencyNs: number;
+    /** The same for a core that went idle less than `shallowIdleNs` ago and is still polling. */
+    shallowIdleWakeupLatencyNs: number;
+    /** How long an idle core stays in its shallow state (cpuidle's polling, KVM halt-polling) before going deep. */
+    shallowIdleNs: number;
   };
 
   /** Costs of the system calls the model counts. */

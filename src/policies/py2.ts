@@ -21,6 +21,7 @@
  * took it back) and sleeps again, while the holder pays a futex_wake at every check. On one
  * core the wakee preempts the holder inside the window (CFS wake-up preemption) and wins.
  */
+import { TaskState } from '../os/task.js';
 import type { SimThread } from '../workloads/sim-thread.js';
 import { Activity, GilPhase } from '../workloads/sim-thread.js';
 import { emptyView, type GilPolicy, type GilView, type Next, type PolicyHost, type PolicyState } from './policy.js';
@@ -132,9 +133,37 @@ export class Py2Gil implements GilPolicy {
     }
     t.checkNext = next;
     t.gilPhase = GilPhase.Check;
-    // "Give another thread a chance": PyThread_release_lock, then PyThread_acquire_lock.
+    // "Give another thread a chance": PyThread_release_lock (sem_post), then
+    // PyThread_acquire_lock (sem_wait).
+    if (this.nwaiters === 0) {
+      // No waiter: sem_post makes no syscall and the CAS takes the lock straight back.
+      this.retakeAfterCheck(t);
+      return;
+    }
+    this.host.sim.counters.syscalls.futex_wake++;
+    const sleeper = this.futexQueue.shift();
+    if (sleeper !== undefined) this.host.kernel.wake(sleeper);
+    const p = this.host.profile.syscalls;
+    const window = this.host.cost(sleeper !== undefined ? p.futexWakeNs : p.futexWakeEmptyNs);
+    if (t.state === TaskState.Running && this.host.sim.horizon() > this.host.sim.now + window) {
+      // The holder was not preempted by the wakee, and nothing can happen anywhere before it is
+      // back from futex_wake: nobody can see the semaphore at 1, so it takes it back for sure.
+      t.carryNs += window;
+      this.retakeAfterCheck(t);
+      return;
+    }
+    this.value = 1;
     this.host.setActivity(t, Activity.GilDrop);
-    this.sem_post(t, this.reacquireAfterCheck);
+    this.host.kernel.run(t, window, this.reacquireAfterCheck);
+  }
+
+  /** The holder's CAS at the end of a check that nobody could interfere with. */
+  private retakeAfterCheck(t: SimThread): void {
+    t.gilPhase = GilPhase.None;
+    this.host.gilTaken(t, this.lastOwner);
+    const next = t.checkNext!;
+    t.checkNext = null;
+    next(t);
   }
 
   private readonly reacquireAfterCheck = (t: SimThread): void => {

@@ -15,9 +15,11 @@
  * (bpo-7946): an I/O thread that drops the GIL for every recv and send lets a CPU-bound thread
  * grab it, then waits up to an interval to get it back.
  *
- * take_gil and drop_gil below follow ceval_gil.h of 3.9 line by line; mutex contention is not
- * modelled (the mutex is held for a few instructions), only its cost.
+ * take_gil and drop_gil below follow ceval_gil.h of 3.9 line by line. `gil->mutex` is a real
+ * futex-based lock: a holder that notices a drop request while the requester still holds the
+ * mutex (it is between its wake-up and its next wait) sleeps on it, one more hand-off.
  */
+import { FutexMutex } from '../os/futex-mutex.js';
 import type { SimThread } from '../workloads/sim-thread.js';
 import { Activity, GilPhase } from '../workloads/sim-thread.js';
 import { emptyView, type GilPolicy, type GilView, type Next, type PolicyHost, type PolicyState } from './policy.js';
@@ -41,6 +43,8 @@ export class Py3Gil implements GilPolicy {
   private gil_drop_request = false;
   /** Threads in `COND_TIMED_WAIT(gil->cond, ...)`, in the futex's FIFO order. */
   private readonly condWaiters: SimThread[] = [];
+  /** `gil->mutex`: guards the fields above; contended when a waiter and the holder meet. */
+  private readonly mutex: FutexMutex<SimThread>;
   /** Thread in `COND_WAIT(gil->switch_cond, ...)` inside a forced drop_gil. */
   private switchWaiter: SimThread | null = null;
   /** The user's check interval, kept for a swap back to Python 2. */
@@ -57,6 +61,7 @@ export class Py3Gil implements GilPolicy {
     this.owner = state.holder;
     this.last_holder = state.holder;
     this.locked = state.holder !== null;
+    this.mutex = new FutexMutex(host.sim, host.kernel, host.profile);
   }
 
   // ---- take_gil -------------------------------------------------------------------------------
@@ -66,8 +71,7 @@ export class Py3Gil implements GilPolicy {
     t.gilPhase = GilPhase.Take;
     t.waitSince = this.host.sim.now;
     this.host.setActivity(t, Activity.GilWait);
-    // MUTEX_LOCK(gil->mutex)
-    this.host.kernel.run(t, this.host.profile.interpreter.mutexNs, this.takeLocked);
+    this.mutex.lock(t, this.takeLocked); // MUTEX_LOCK(gil->mutex)
   }
 
   private readonly takeLocked = (t: SimThread): void => {
@@ -78,37 +82,43 @@ export class Py3Gil implements GilPolicy {
     this.timedWait(t);
   };
 
-  /** One pass of `while (locked) { ... COND_TIMED_WAIT(gil->cond, gil->mutex, interval) ... }`. */
+  /**
+   * One pass of `while (locked) { ... COND_TIMED_WAIT(gil->cond, gil->mutex, interval) ... }`:
+   * glibc's pthread_cond_timedwait registers the waiter, releases the mutex, then sleeps.
+   */
   private timedWait(t: SimThread): void {
     const interval = this.interval >= 1000 ? this.interval : 1000; // INTERVAL is at least 1 µs
     t.savedSwitch = this.switch_number;
     t.signaled = false;
     t.deadline = this.host.sim.now + interval;
     this.condWaiters.push(t);
-    this.host.sim.counters.syscalls.futex_wait_timeout++;
     this.host.setActivity(t, Activity.GilWait);
-    this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitEntryNs), this.timedWaitInKernel);
+    this.host.kernel.run(t, this.host.cost(this.host.profile.interpreter.mutexNs), this.condWaitUnlock);
   }
 
+  private readonly condWaitUnlock = (t: SimThread): void => {
+    const cost = this.mutex.unlock();
+    this.host.sim.counters.syscalls.futex_wait_timeout++;
+    this.host.kernel.run(t, cost + this.host.cost(this.host.profile.syscalls.futexWaitEntryNs), this.timedWaitInKernel);
+  };
+
   private readonly timedWaitInKernel = (t: SimThread): void => {
-    if (t.signaled) {
-      // The signal came before we slept: the futex word changed, futex_wait returns at once.
-      this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.afterTimedWait);
+    if (t.signaled || t.deadline <= this.host.sim.now) {
+      // Signalled before we slept (the futex word changed: EAGAIN), or already past the deadline.
+      if (!t.signaled) t.timedOut = true;
+      this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.condWaitRelock);
       return;
     }
-    const left = t.deadline - this.host.sim.now;
-    if (left <= 0) {
-      t.timedOut = true;
-      this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.afterTimedWait);
-      return;
-    }
-    this.host.kernel.blockFor(t, left, this.timedWaitWoken);
+    this.host.kernel.blockFor(t, t.deadline - this.host.sim.now, this.timedWaitWoken);
   };
 
   private readonly timedWaitWoken = (t: SimThread): void => {
-    // Back from the futex, then re-lock the mutex (pthread_cond_timedwait does it).
-    const p = this.host.profile;
-    this.host.kernel.run(t, this.host.cost(p.syscalls.futexWaitReturnNs) + p.interpreter.mutexNs, this.afterTimedWait);
+    this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.condWaitRelock);
+  };
+
+  /** pthread_cond_timedwait re-locks the mutex before returning, contended or not. */
+  private readonly condWaitRelock = (t: SimThread): void => {
+    this.mutex.lock(t, this.afterTimedWait);
   };
 
   private readonly afterTimedWait = (t: SimThread): void => {
@@ -155,7 +165,7 @@ export class Py3Gil implements GilPolicy {
     t.gilPhase = GilPhase.None;
     this.host.gilTaken(t, previous);
     this.host.setActivity(t, Activity.Python);
-    let cost = this.host.profile.interpreter.mutexNs; // MUTEX_UNLOCK(gil->mutex)
+    let cost = 0;
     // COND_SIGNAL(gil->switch_cond): wakes a dropper waiting for somebody to take the GIL.
     const w = this.switchWaiter;
     if (w !== null) {
@@ -165,6 +175,7 @@ export class Py3Gil implements GilPolicy {
       cost += this.host.cost(this.host.profile.syscalls.futexWakeNs);
     }
     if (this.gil_drop_request) this.gil_drop_request = false; // RESET_GIL_DROP_REQUEST
+    cost += this.mutex.unlock(); // MUTEX_UNLOCK(gil->mutex)
     const next = t.takeNext!;
     t.takeNext = null;
     this.host.kernel.run(t, cost, next);
@@ -180,13 +191,17 @@ export class Py3Gil implements GilPolicy {
 
   private drop_gil(t: SimThread): void {
     this.host.setActivity(t, Activity.GilDrop);
+    this.mutex.lock(t, this.dropLocked); // MUTEX_LOCK(gil->mutex)
+  }
+
+  private readonly dropLocked = (t: SimThread): void => {
     // Fix the last holder so that the switch heuristics work.
     this.last_holder = t;
     this.locked = false;
     this.owner = null;
     this.host.gilReleased(t);
     // COND_SIGNAL(gil->cond): wakes one waiter; glibc makes no syscall when nobody waits.
-    let cost = 2 * this.host.profile.interpreter.mutexNs;
+    let cost = 0;
     const w = this.condWaiters.shift();
     if (w !== undefined) {
       w.signaled = true;
@@ -194,8 +209,9 @@ export class Py3Gil implements GilPolicy {
       this.host.kernel.wake(w);
       cost += this.host.cost(this.host.profile.syscalls.futexWakeNs);
     }
+    cost += this.mutex.unlock(); // MUTEX_UNLOCK(gil->mutex)
     this.host.kernel.run(t, cost, this.afterSignal);
-  }
+  };
 
   private readonly afterSignal = (t: SimThread): void => {
     // FORCE_SWITCHING: if a drop was requested and nobody has taken the GIL yet, wait until

@@ -144,7 +144,8 @@ export class Runner {
     }
     const until = gil.ticksUntilCheck(t);
     const k = until < t.opTicksLeft ? until : t.opTicksLeft;
-    const ns = k * t.nsPerTick + (k === until ? gil.checkOverheadNs() : 0);
+    const ns = k * t.nsPerTick + (k === until ? gil.checkOverheadNs() : 0) + t.carryNs;
+    t.carryNs = 0;
     t.segTicks = k;
     t.segNs = ns;
     t.inSegment = true;
@@ -176,12 +177,13 @@ export class Runner {
       const period = gil.checkPeriodTicks();
       if (quietCost >= 0 && gil.ticksUntilCheck(t) === period) {
         const cycleNs = period * t.nsPerTick + quietCost;
-        const room = this.host.sim.horizon() - this.host.sim.now - 1;
+        const room = this.host.sim.horizon() - this.host.sim.now - 1 - t.carryNs;
         const n = Math.min(Math.floor(room / cycleNs), Math.floor(t.opTicksLeft / period));
-        if (n >= 2) {
+        if (n >= 1) {
           t.bulkCycles = n;
           t.segNs = cycleNs;
-          this.host.kernel.run(t, Math.round(n * cycleNs), this.bulkDone);
+          this.host.kernel.run(t, Math.round(n * cycleNs + t.carryNs), this.bulkDone);
+          t.carryNs = 0;
           return;
         }
       }

@@ -75,6 +75,8 @@ export class SimThread extends Task {
   inSegment = false;
   /** Check cycles folded into the current burst (bulk run with nobody to interact with). */
   bulkCycles = 0;
+  /** CPU owed by a check that completed at once (its syscall could not be observed): added to the next burst. */
+  carryNs = 0;
 
   // -- GIL bookkeeping -----------------------------------------------------------------------
   /** Where it is in the policy's code. */

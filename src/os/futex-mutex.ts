@@ -1,0 +1,62 @@
+import type { SimCore } from '../engine/core.js';
+import type { Kernel } from './kernel.js';
+import type { MachineProfile } from './machine-profile.js';
+import type { Continuation, Task } from './task.js';
+
+/**
+ * A default pthread mutex as glibc builds it (nptl lowlevellock): `lock` is one compare-and-swap
+ * when free; on contention the thread marks the lock contended and sleeps in `futex_wait` until
+ * an `unlock` wakes it, then tries again (it can lose to a thread that came by meanwhile).
+ * `unlock` makes a `futex_wake` only when somebody sleeps on the lock.
+ */
+export class FutexMutex<T extends Task> {
+  /** Thread holding the mutex, or null. */
+  owner: T | null = null;
+  /** Threads asleep on the lock word, in the kernel's FIFO order, with what they do once they hold it. */
+  private readonly sleepers: { t: T; next: Continuation<T> }[] = [];
+
+  constructor(
+    private readonly sim: SimCore,
+    private readonly kernel: Kernel<T>,
+    private readonly profile: MachineProfile,
+  ) {}
+
+  /** `pthread_mutex_lock`; `next` runs once `t` holds it. */
+  lock(t: T, next: Continuation<T>): void {
+    if (this.owner === null) {
+      this.owner = t;
+      this.kernel.run(t, this.profile.interpreter.mutexNs, next);
+      return;
+    }
+    this.sim.counters.syscalls.futex_wait++;
+    this.kernel.run(t, this.sim.cost(this.profile.syscalls.futexWaitEntryNs), (t) => {
+      if (this.owner === null) {
+        // Released while we entered the kernel: futex_wait returns EAGAIN; try again.
+        this.kernel.run(t, this.sim.cost(this.profile.syscalls.futexWaitReturnNs), (t) => this.lock(t, next));
+        return;
+      }
+      this.sleepers.push({ t, next });
+      this.kernel.block(t, (t) => this.kernel.run(t, this.sim.cost(this.profile.syscalls.futexWaitReturnNs), (t) => this.lock(t, next)));
+    });
+  }
+
+  /**
+   * `pthread_mutex_unlock` by the owner: returns the CPU it costs the caller beyond the atomic
+   * (a `futex_wake` syscall when a sleeper is woken), for the caller to burn.
+   */
+  unlock(): number {
+    this.owner = null;
+    const s = this.sleepers.shift();
+    if (s === undefined) return this.profile.interpreter.mutexNs;
+    this.sim.counters.syscalls.futex_wake++;
+    this.kernel.wake(s.t);
+    return this.profile.interpreter.mutexNs + this.sim.cost(this.profile.syscalls.futexWakeNs);
+  }
+
+  /** Forgets a thread (a policy swap moved it elsewhere); it no longer owns or waits. */
+  forget(t: T): void {
+    if (this.owner === t) this.owner = null;
+    const i = this.sleepers.findIndex((s) => s.t === t);
+    if (i >= 0) this.sleepers.splice(i, 1);
+  }
+}
