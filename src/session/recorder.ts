@@ -2,9 +2,11 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../config/input-error.js';
 import { packageVersion } from '../cli/version.js';
 import type { Snapshot } from '../engine/types.js';
-import type { DriverListener, LoggedAction, SessionDriver } from './driver.js';
-import { sampleOf, sessionFormat, sessionVersion, type EndReason, type SessionHeader } from './session-file.js';
-import { summarize } from './summary.js';
+import { SessionDriver, type DriverListener, type LoggedAction } from './driver.js';
+import type { Overrides, Preset } from '../config/load.js';
+import { defaultSampleEveryNs, sampleOf, sessionFormat, sessionVersion, type EndReason, type SessionHeader } from './session-file.js';
+import { headlessLimitNs } from './headless.js';
+import { summarize, type RunSummary } from './summary.js';
 
 /** How a recording is opened. */
 export interface RecorderOptions {
@@ -27,6 +29,8 @@ export class SessionRecorder implements DriverListener {
   lines = 0;
   /** Bytes written. */
   bytes = 0;
+  /** The final summary, once finalised. */
+  summary: RunSummary | null = null;
 
   /**
    * Opens `file` and writes the header. Must be created before the driver runs (its first
@@ -67,10 +71,11 @@ export class SessionRecorder implements DriverListener {
    * Writes the end line with the final summary and closes the file. Idempotent: the first call
    * wins, later ones do nothing, so every exit path may call it.
    */
-  finalize(reason: EndReason = 'quit'): void {
-    if (this.fd === null) return;
+  finalize(reason: EndReason = 'quit'): RunSummary | null {
+    if (this.fd === null) return this.summary;
     const sim = this.driver.sim;
     const summary = summarize(this.driver.preset, sim, (performance.now() - this.startedAt) / 1000);
+    this.summary = summary;
     this.writeLine({ type: 'end', reason, atNs: sim.now, events: sim.sim.events, summary });
     const fd = this.fd;
     this.fd = null;
@@ -80,6 +85,7 @@ export class SessionRecorder implements DriverListener {
       // Not every file can be synced (a pipe); the data is written either way.
     }
     closeSync(fd);
+    return summary;
   }
 
   private writeLine(o: unknown): void {
@@ -142,4 +148,38 @@ export function installFinalizers(recorder: SessionRecorder): () => void {
     process.off('unhandledRejection', onCrash);
   }
   return uninstall;
+}
+
+/** Wall time the headless recorder runs before it lets signal handlers in. */
+const sliceMs = 50;
+
+/**
+ * `gil-top run --record FILE`: runs a preset to the end while recording it. The run goes in
+ * slices of bounded wall time with a turn of the event loop between them, so that Ctrl+C and
+ * SIGTERM finalise the file instead of losing it.
+ */
+export async function recordHeadless(
+  preset: Preset,
+  overrides: Overrides,
+  file: string,
+  options: RecorderOptions & { sampleEveryNs?: number } = {},
+): Promise<{ driver: SessionDriver; recorder: SessionRecorder; summary: RunSummary }> {
+  const driver = new SessionDriver(preset, overrides, options.sampleEveryNs ?? defaultSampleEveryNs);
+  const recorder = new SessionRecorder(file, driver, options);
+  const uninstall = installFinalizers(recorder);
+  try {
+    while (!driver.sim.finished && driver.sim.now < headlessLimitNs) {
+      const until = performance.now() + sliceMs;
+      // Slices end at sample instants, never in the middle of an instant's events.
+      while (!driver.sim.finished && driver.sim.now < headlessLimitNs && performance.now() < until) driver.advanceTo(Math.min(headlessLimitNs, driver.sim.now + driver.sampleEveryNs));
+      await new Promise((r) => setImmediate(r));
+    }
+    const summary = recorder.finalize(driver.sim.finished ? 'finished' : 'limit')!;
+    return { driver, recorder, summary };
+  } catch (e) {
+    recorder.finalize('crashed');
+    throw e;
+  } finally {
+    uninstall();
+  }
 }
