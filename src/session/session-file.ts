@@ -270,7 +270,7 @@ function readHeader(data: unknown, file: string): SessionHeader {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(`${file}: (top level): is not a gil-top session (expected an object with "format": "${sessionFormat}")`);
   const o = data as Record<string, unknown>;
   if (o.format !== sessionFormat)
-    throw new InputError(`${file}: format: ${o.format === undefined ? 'is missing' : `is ${JSON.stringify(o.format)}`}: not a gil-top session (expected "${sessionFormat}")`);
+    throw new InputError(`${file}: format: ${o.format === undefined ? 'is missing' : `is ${JSON.stringify(o.format)}`} (not a gil-top session file: expected "${sessionFormat}")`);
   if (typeof o.version === 'number' && o.version > sessionVersion)
     throw new InputError(`${file}: version: ${o.version} is newer than this gil-top reads (${sessionVersion}); upgrade gil-top`);
   const header = parseWith(headerSchema, data, `${file}: line 1`);

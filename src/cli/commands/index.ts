@@ -1,5 +1,7 @@
 import type { CommandName, Parsed } from '../options.js';
+import { exportCommand } from './export.js';
 import { presetsCommand } from './presets.js';
+import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
 
 /** One handler per command; each returns its exit status. */
@@ -7,8 +9,8 @@ export const commandHandlers: Record<CommandName, (p: Parsed) => Promise<number>
   dashboard: notYet('dashboard'),
   run: runCommand,
   reproduce: notYet('reproduce'),
-  replay: notYet('replay'),
-  export: notYet('export'),
+  replay: replayCommand,
+  export: exportCommand,
   presets: presetsCommand,
 };
 

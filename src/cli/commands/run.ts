@@ -1,5 +1,6 @@
 import { loadPreset } from '../../config/load.js';
 import { InputError } from '../../config/input-error.js';
+import { recordHeadless } from '../../session/recorder.js';
 import { runHeadless } from '../../session/headless.js';
 import type { RunSummary } from '../../session/summary.js';
 import { overridesFrom, type Parsed } from '../options.js';
@@ -9,7 +10,9 @@ export async function runCommand(p: Parsed): Promise<number> {
   if (p.args.length > 0) throw new InputError(`run takes no file argument (got "${p.args[0]}"); use --preset`);
   if (typeof p.values.preset !== 'string') throw new InputError('run needs --preset NAME or --preset FILE (see gil-top presets)');
   const preset = loadPreset(p.values.preset);
-  const { summary } = runHeadless(preset, overridesFrom(p.values));
+  const overrides = overridesFrom(p.values);
+  const { summary } =
+    typeof p.values.record === 'string' ? await recordHeadless(preset, overrides, p.values.record, { force: p.values.force === true }) : runHeadless(preset, overrides);
   process.stdout.write(p.values.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary));
   return 0;
 }
