@@ -1,4 +1,5 @@
 import type { CommandName, Parsed } from '../options.js';
+import { dashboardCommand } from './dashboard.js';
 import { exportCommand } from './export.js';
 import { presetsCommand } from './presets.js';
 import { replayCommand } from './replay.js';
@@ -6,7 +7,7 @@ import { runCommand } from './run.js';
 
 /** One handler per command; each returns its exit status. */
 export const commandHandlers: Record<CommandName, (p: Parsed) => Promise<number>> = {
-  dashboard: notYet('dashboard'),
+  dashboard: dashboardCommand,
   run: runCommand,
   reproduce: notYet('reproduce'),
   replay: replayCommand,

@@ -1,0 +1,64 @@
+import { render } from 'ink';
+import { InputError } from '../../config/input-error.js';
+import { listPresets, loadPreset } from '../../config/load.js';
+import { SessionRecorder } from '../../session/recorder.js';
+import { DEFAULT_SPEED, FLAT_OUT } from '../../session/live-loop.js';
+import { App } from '../../tui/app.js';
+import { DashboardController } from '../../tui/controller.js';
+import { numberOption, overridesFrom, type Parsed } from '../options.js';
+
+/** The preset the dashboard opens with no --preset. */
+export const DEFAULT_PRESET = 'py2-threads-2cores';
+
+const enterAltScreen = '\x1b[?1049h\x1b[H';
+const leaveAltScreen = '\x1b[?25h\x1b[?1049l';
+
+/** `--speed`: a number of simulated seconds per wall second, or `max`. */
+export function speedOption(v: unknown): number {
+  if (v === undefined) return DEFAULT_SPEED;
+  if (String(v).toLowerCase() === 'max') return FLAT_OUT;
+  return numberOption('speed', v, 1e-6, FLAT_OUT, false)!;
+}
+
+/** `gil-top` with no command: the live dashboard, in the alternate screen. */
+export async function dashboardCommand(p: Parsed): Promise<number> {
+  if (p.args.length > 0) throw new InputError(`unexpected argument "${p.args[0]}" (see gil-top --help)`);
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write('gil-top: the dashboard needs a terminal (stdin and stdout must be a TTY); for a headless run use `gil-top run --preset NAME`\n');
+    return 2;
+  }
+  const preset = loadPreset(typeof p.values.preset === 'string' ? p.values.preset : DEFAULT_PRESET);
+  const overrides = overridesFrom(p.values);
+  const speed = speedOption(p.values.speed);
+  const recordFile = typeof p.values.record === 'string' ? p.values.record : undefined;
+  const force = p.values.force === true;
+  const controller = new DashboardController({
+    preset,
+    overrides,
+    speed,
+    listPresets,
+    record: recordFile === undefined ? undefined : (driver) => new SessionRecorder(recordFile, driver, { force }),
+  });
+
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    controller.close();
+    process.stdout.write(leaveAltScreen);
+  };
+  process.on('exit', restore);
+  // The terminal went away (window closed): nothing left to draw on.
+  process.stdout.on('error', () => process.exit(1));
+  process.stdout.write(enterAltScreen);
+  try {
+    const app = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
+    await app.waitUntilExit();
+  } finally {
+    restore();
+    process.off('exit', restore);
+  }
+  const rec = controller.recording;
+  if (rec !== null) process.stdout.write(`gil-top: session recorded to ${rec.file}\n`);
+  return 0;
+}

@@ -1,0 +1,153 @@
+import type { ControlAction } from '../engine/types.js';
+import type { SessionDriver } from './driver.js';
+
+/**
+ * Simulated seconds per wall second that stand for "flat out": finite so that it logs as a
+ * plain number, large enough that the wall budget of a slice, not the speed, is the limit.
+ */
+export const FLAT_OUT = 1e6;
+
+/** Speeds the user steps through (simulated seconds per wall second), slowest first. */
+export const speedSteps = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, FLAT_OUT] as const;
+
+/**
+ * The start speed: a tenth of real time. The default preset (3 simulated seconds) then runs for
+ * about half a minute, long enough to watch and to hot-swap things, while a 20 ms timeline strip
+ * still scrolls by five times a second. Six presses of "slower" reach 0.001x, where a 5 ms
+ * Python 3 timeout takes 5 wall seconds to count down.
+ */
+export const DEFAULT_SPEED = 0.1;
+
+/** Tuning of the loop. */
+export interface LiveLoopOptions {
+  /** Wall time the engine may use per slice, ms (the rest of a frame is for input and drawing). */
+  budgetMs?: number;
+  /** Events per call into the engine between two looks at the clock. */
+  chunkEvents?: number;
+  /** The longest wall gap a slice makes up for, ms (after a stall the run does not lurch ahead). */
+  maxGapMs?: number;
+  /** The wall clock, ms (injected by tests). */
+  clock?: () => number;
+}
+
+/**
+ * The wall-clock loop of the dashboard: gives the engine a slice of wall time per frame and
+ * turns speed (simulated time per wall second) into a simulated target. Pause, resume and speed
+ * are states of the session, so they go through the driver's log like every other change.
+ */
+export class LiveLoop {
+  paused = false;
+  speed: number;
+  readonly budgetMs: number;
+  private readonly chunkEvents: number;
+  private readonly maxGapMs: number;
+  private readonly clock: () => number;
+  private lastWall: number;
+  /** Simulated instant the run should have reached (fractional ns carried between slices). */
+  private targetNs: number;
+  /** Wall time the last slice spent in the engine, ms. */
+  lastSliceMs = 0;
+
+  constructor(
+    public driver: SessionDriver,
+    speed = DEFAULT_SPEED,
+    opts: LiveLoopOptions = {},
+  ) {
+    this.speed = speed;
+    this.budgetMs = opts.budgetMs ?? 10;
+    this.chunkEvents = opts.chunkEvents ?? 2000;
+    this.maxGapMs = opts.maxGapMs ?? 100;
+    this.clock = opts.clock ?? (() => performance.now());
+    this.lastWall = this.clock();
+    this.targetNs = driver.sim.now;
+  }
+
+  /** Runs the engine for at most one budget of wall time; returns the events processed. */
+  slice(): number {
+    const start = this.clock();
+    const gap = Math.min(Math.max(0, start - this.lastWall), this.maxGapMs);
+    this.lastWall = start;
+    const sim = this.driver.sim;
+    if (this.paused || sim.finished) {
+      this.lastSliceMs = 0;
+      return 0;
+    }
+    // Never owe more than one gap's worth: if the engine cannot keep up, it runs as fast as it can.
+    this.targetNs = Math.min(Math.max(this.targetNs, sim.now) + this.speed * gap * 1e6, sim.now + this.speed * this.maxGapMs * 1e6);
+    const target = Math.floor(this.targetNs);
+    let done = 0;
+    while (sim.now < target && !sim.finished) {
+      const n = this.driver.advanceTo(target, this.chunkEvents);
+      done += n;
+      if (n === 0 || this.clock() - start >= this.budgetMs) break;
+    }
+    this.lastSliceMs = this.clock() - start;
+    return done;
+  }
+
+  /** Pauses (the engine keeps its state). */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.driver.act({ type: 'pause' });
+  }
+
+  /** Resumes from the current instant. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.lastWall = this.clock();
+    this.targetNs = this.driver.sim.now;
+    this.driver.act({ type: 'resume' });
+  }
+
+  togglePause(): void {
+    if (this.paused) this.resume();
+    else this.pause();
+  }
+
+  /** Sets the speed, simulated seconds per wall second. */
+  setSpeed(speed: number): void {
+    if (speed === this.speed) return;
+    this.speed = speed;
+    this.targetNs = this.driver.sim.now;
+    this.driver.act({ type: 'speed', speed });
+  }
+
+  /** One step along `speedSteps` (+1 faster, -1 slower); returns the new speed. */
+  stepSpeed(dir: 1 | -1): number {
+    this.setSpeed(nextStep(speedSteps, this.speed, dir));
+    return this.speed;
+  }
+
+  /** Processes exactly one event (pausing first): for looking at a run event by event. */
+  stepEvent(): boolean {
+    this.pause();
+    return this.driver.stepEvent();
+  }
+
+  /** Advances one simulated millisecond (pausing first). */
+  stepMillisecond(): number {
+    this.pause();
+    return this.driver.advanceTo(this.driver.sim.now + 1e6);
+  }
+
+  /** Applies a change to the engine at the current instant. */
+  act(action: ControlAction): void {
+    this.driver.act(action);
+  }
+
+  /** Swaps in a new run (restart, another preset), keeping speed and pause. */
+  replace(driver: SessionDriver): void {
+    this.driver = driver;
+    this.lastWall = this.clock();
+    this.targetNs = driver.sim.now;
+  }
+}
+
+/** The next value along `steps` from `value` (which need not be on a step), clamped at the ends. */
+export function nextStep(steps: readonly number[], value: number, dir: 1 | -1): number {
+  if (dir > 0) return steps.find((s) => s > value * (1 + 1e-9)) ?? steps[steps.length - 1];
+  for (let i = steps.length - 1; i >= 0; i--) if (steps[i] < value * (1 - 1e-9)) return steps[i];
+  return steps[0];
+}

@@ -1,0 +1,53 @@
+import { Box, Text } from 'ink';
+import type { ViewModel } from '../view-model.js';
+import { Charts } from './charts.js';
+import { CoreBars } from './core-bars.js';
+import { Footer } from './footer.js';
+import { GilPanel } from './gil-panel.js';
+import { Header } from './header.js';
+import { HelpOverlay } from './help-overlay.js';
+import { PresetPicker } from './preset-picker.js';
+import { Tallies } from './tallies.js';
+import { Timeline } from './timeline.js';
+import { TooSmall } from './too-small.js';
+
+/** Lays out a frame's panels; every line count comes from the view model, so it fits. */
+export function Dashboard({ vm }: { vm: ViewModel }) {
+  if (vm.tooSmall !== null) return <TooSmall message={vm.tooSmall} />;
+  const body = vm.height - 3;
+  return (
+    <Box flexDirection="column" width={vm.width} height={vm.height} overflow="hidden">
+      <Header header={vm.header} />
+      {vm.overlay.kind === 'help' ? (
+        <HelpOverlay rows={vm.help} height={body} />
+      ) : vm.overlay.kind === 'presets' ? (
+        <PresetPicker names={vm.overlay.names} titles={vm.overlay.titles} selected={vm.overlay.selected} height={body} />
+      ) : (
+        <Box flexDirection="column" height={body} overflow="hidden">
+          <Box flexDirection="row" gap={2}>
+            <CoreBars cores={vm.cores} width={vm.width - 52} />
+            <GilPanel lines={vm.gil} width={50} />
+          </Box>
+          {vm.timeline !== null ? <Timeline timeline={vm.timeline} /> : null}
+          {vm.tallies !== null ? <Tallies tallies={vm.tallies} /> : null}
+          {vm.description.length > 0 ? (
+            <Box flexDirection="column" marginTop={1}>
+              {vm.description.map((l, i) => (
+                <Text key={i} italic color="gray">
+                  {l}
+                </Text>
+              ))}
+            </Box>
+          ) : null}
+          {vm.charts.length > 0 ? <Charts charts={vm.charts} height={vm.chartHeight} /> : null}
+        </Box>
+      )}
+      <Box height={1}>
+        <Text color="yellow" wrap="truncate">
+          {vm.message}
+        </Text>
+      </Box>
+      <Footer text={vm.footer} />
+    </Box>
+  );
+}

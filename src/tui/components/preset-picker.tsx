@@ -1,0 +1,23 @@
+import { Box, Text } from 'ink';
+
+/** The preset list: arrows or j/k move, Enter loads, Esc cancels. */
+export function PresetPicker({ names, titles, selected, height }: { names: string[]; titles: string[]; selected: number; height: number }) {
+  const visible = Math.max(1, height - 3);
+  const first = Math.max(0, Math.min(selected - Math.floor(visible / 2), names.length - visible));
+  return (
+    <Box flexDirection="column" height={height} borderStyle="round" paddingX={1}>
+      <Text bold>Pick a preset (↑/↓ or j/k, Enter loads, Esc cancels)</Text>
+      {names.slice(first, first + visible).map((n, i) => {
+        const idx = first + i;
+        const sel = idx === selected;
+        return (
+          <Text key={n} wrap="truncate" inverse={sel}>
+            {sel ? '> ' : '  '}
+            <Text bold>{n.padEnd(28)}</Text>
+            {titles[idx]}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
