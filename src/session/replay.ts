@@ -77,10 +77,10 @@ export class ReplayPlayer {
     while (this.divergence === null) {
       const next = this.schedule[this.nextAction];
       if (next === undefined) {
-        this.reach(this.endNs, this.endEvents, targetNs, left);
+        this.reach(this.endNs, this.endEvents, this.session.samples.length, targetNs, left);
         break;
       }
-      if (!this.reach(next.atNs, next.events, targetNs, left)) break;
+      if (!this.reach(next.atNs, next.events, this.session.samplesBeforeAction[this.nextAction], targetNs, left)) break;
       this.nextAction++;
       this.driver.act(next.action);
     }
@@ -95,27 +95,35 @@ export class ReplayPlayer {
 
   /**
    * Advances towards the point where the recording was after `events` events at `atNs` (without
-   * going past `targetNs` or the budget); returns whether it got there.
+   * going past `targetNs` or the event budget); returns whether it got there. Events strictly
+   * before that instant go in bulk; the last ones, and any run under an event budget, go one at
+   * a time through `stepEvent`, which samples exactly as an unsliced run does even when several
+   * events share a sample's instant. `samplesBefore`: recorded samples that precede it in the file.
    */
-  private reach(atNs: number, events: number, targetNs: number, left: () => number): boolean {
+  private reach(atNs: number, events: number, samplesBefore: number, targetNs: number, left: () => number): boolean {
     const d = this.driver;
     const sim = d.sim;
+    const q = sim.sim.queue;
     const limitNs = Math.min(atNs, targetNs);
     for (;;) {
       if (sim.finished) return true;
-      const need = events - sim.sim.events;
-      if (need <= 0 && sim.now >= atNs) return true;
-      const before = sim.sim.events;
-      const was = sim.now;
-      if (need > 0) {
-        const room = left();
-        if (room <= 0) return false;
-        d.advanceTo(limitNs, Math.min(room, need));
-      } else {
-        // Every event before it is done: only the clock moves on (taking the samples on the way).
-        d.advanceTo(limitNs);
+      if (sim.sim.events >= events) {
+        // Nothing was left to process before that instant: only the clock moves (taking samples).
+        if (sim.now < limitNs) d.advanceTo(limitNs);
+        // A sample due at this very instant came before it in the recording: take it now (a run
+        // stepped event by event takes it only when the clock leaves the instant).
+        if (sim.now === atNs && this.samplesChecked < samplesBefore) d.advanceTo(atNs);
+        return sim.now >= atNs || sim.finished;
       }
-      if (sim.sim.events === before && sim.now === was) return false;
+      if (q.peekTime() > limitNs) {
+        if (sim.now < limitNs) d.advanceTo(limitNs);
+        return false;
+      }
+      const room = left();
+      if (room <= 0) return false;
+      const bulkTo = limitNs === atNs ? atNs - 1 : limitNs;
+      if (room === Infinity && q.peekTime() <= bulkTo) d.advanceTo(bulkTo);
+      else if (!d.stepEvent()) return sim.finished;
     }
   }
 

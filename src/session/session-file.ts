@@ -167,6 +167,8 @@ export interface SessionFile {
   file: string;
   header: SessionHeader;
   actions: LoggedAction[];
+  /** For each action, how many samples precede it in the file (several can share an instant). */
+  samplesBeforeAction: number[];
   samples: SessionSample[];
   /** Null when the file was not finalised (cut short). */
   end: SessionEnd | null;
@@ -235,6 +237,7 @@ export function readSessionFile(file: string): SessionFile {
   if (lines.length === 1) warnings.push(`${file}: cut short after its header (no newline at the end of line 1)`);
 
   const actions: LoggedAction[] = [];
+  const samplesBeforeAction: number[] = [];
   const samples: SessionSample[] = [];
   let end: SessionEnd | null = null;
   // The file ends with a newline; text after the last one is a line being written when it stopped.
@@ -255,7 +258,10 @@ export function readSessionFile(file: string): SessionFile {
       throw new InputError(`${where}: is not JSON (${(e as Error).message})`);
     }
     const entry = parseWith(lineSchema, data, where);
-    if (entry.type === 'action') actions.push({ atNs: entry.atNs, events: entry.events, action: entry.action });
+    if (entry.type === 'action') {
+      actions.push({ atNs: entry.atNs, events: entry.events, action: entry.action });
+      samplesBeforeAction.push(samples.length);
+    }
     else if (entry.type === 'sample') samples.push(entry);
     else end = entry;
   }
@@ -263,7 +269,7 @@ export function readSessionFile(file: string): SessionFile {
     const last = samples.at(-1);
     warnings.push(`${file}: not finalised (no end line); loaded up to ${last === undefined ? 'its start' : `its last complete sample at ${seconds(last.atNs)}`}`);
   }
-  return { file, header, actions, samples, end, warnings };
+  return { file, header, actions, samplesBeforeAction, samples, end, warnings };
 }
 
 function readHeader(data: unknown, file: string): SessionHeader {

@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPreset, type Overrides } from '../../src/config/load.js';
+import { SessionDriver, type SessionAction } from '../../src/session/driver.js';
+import { SessionRecorder } from '../../src/session/recorder.js';
+
+/** A fresh temporary folder. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'gil-top-session-'));
+}
+
+/**
+ * A small preset that exercises most of what a sample holds: a Python 3 echo server and a
+ * countdown thread fighting over the GIL on two cores, and a client making 20 requests.
+ */
+export function writeSmallPreset(dir: string, iterations = 4_000_000): string {
+  const file = join(dir, 'small.json');
+  const preset = {
+    name: 'small',
+    title: 'echo server beside a countdown',
+    description: 'test preset',
+    profile: 'article-vm',
+    policy: 'py3',
+    cores: 2,
+    threads: [
+      { name: 'server', program: [{ op: 'accept', socket: 'echo' }, { op: 'repeat', times: 'forever', body: [{ op: 'recv', socket: 'echo' }, { op: 'send', socket: 'echo' }] }] },
+      { name: 'worker', program: [{ op: 'loop', kind: 'countdown', iterations }] },
+    ],
+    actors: [
+      {
+        name: 'client',
+        program: [
+          { op: 'connect', socket: 'echo' },
+          { op: 'repeat', times: 20, body: [{ op: 'request', body: [{ op: 'send', socket: 'echo', bytes: 100 }, { op: 'recv', socket: 'echo' }] }] },
+          { op: 'close', socket: 'echo' },
+        ],
+      },
+    ],
+  };
+  writeFileSync(file, JSON.stringify(preset, null, 2));
+  return file;
+}
+
+/** Control actions at simulated instants (ns): what a user might do in the dashboard. */
+export const someActions: { atNs: number; action: SessionAction }[] = [
+  { atNs: 20e6, action: { type: 'switchInterval', ns: 1e6 } },
+  { atNs: 35e6, action: { type: 'pause' } },
+  { atNs: 35e6, action: { type: 'speed', speed: 0.01 } },
+  { atNs: 35e6, action: { type: 'resume' } },
+  { atNs: 50e6, action: { type: 'cores', cores: 1 } },
+  { atNs: 80e6, action: { type: 'policy', policy: 'py2' } },
+  { atNs: 90e6, action: { type: 'cores', cores: 3 } },
+  { atNs: 120e6, action: { type: 'policy', policy: 'py3' } },
+];
+
+/** Records a run of `presetFile` with `actions`, sampling every `sampleEveryNs`, to `file`. */
+export function recordRun(
+  file: string,
+  presetFile: string,
+  actions = someActions,
+  options: { overrides?: Overrides; sampleEveryNs?: number; stepEvents?: number } = {},
+): { driver: SessionDriver; recorder: SessionRecorder } {
+  const driver = new SessionDriver(loadPreset(presetFile), options.overrides ?? {}, options.sampleEveryNs ?? 1e6);
+  const recorder = new SessionRecorder(file, driver, { createdAt: new Date('2026-01-02T03:04:05Z') });
+  for (const a of actions) {
+    driver.advanceTo(a.atNs);
+    driver.act(a.action);
+  }
+  while (!driver.sim.finished) driver.advanceTo(driver.sim.now + 7e6);
+  recorder.finalize('finished');
+  return { driver, recorder };
+}
