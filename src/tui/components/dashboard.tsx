@@ -13,7 +13,7 @@ import { TooSmall } from './too-small.js';
 
 /** Lays out a frame's panels; every line count comes from the view model, so it fits. */
 export function Dashboard({ vm }: { vm: ViewModel }) {
-  if (vm.tooSmall !== null) return <TooSmall message={vm.tooSmall} />;
+  if (vm.tooSmall !== null) return <TooSmall message={vm.tooSmall} width={vm.width} />;
   const body = vm.height - 3;
   return (
     <Box flexDirection="column" width={vm.width} height={vm.height} overflow="hidden">

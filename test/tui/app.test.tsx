@@ -1,0 +1,199 @@
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listPresets, loadPreset } from '../../src/config/load.js';
+import { App } from '../../src/tui/app.js';
+import { DashboardController, type DashboardSetup } from '../../src/tui/controller.js';
+
+// eslint-disable-next-line no-control-regex
+const plain = (s: string | undefined) => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+const tick = (ms = 80) => new Promise((r) => setTimeout(r, ms));
+
+let app: ReturnType<typeof render> | null = null;
+afterEach(() => {
+  app?.unmount();
+  app = null;
+});
+
+/** The dashboard, paused at the start so that only keys move it. */
+async function open(setup: Partial<DashboardSetup> = {}, width = 100, height = 40) {
+  const controller = new DashboardController({ preset: loadPreset('py2-threads-2cores'), startPaused: true, listPresets, ...setup });
+  app = render(<App controller={controller} width={width} height={height} frameMs={20} />);
+  await tick();
+  const screen = () => plain(app!.lastFrame());
+  const press = async (k: string) => {
+    app!.stdin.write(k);
+    await tick();
+    return screen();
+  };
+  return { controller, screen, press, lines: () => screen().split('\n') };
+}
+
+describe('the dashboard app, key by key', () => {
+  it('opens on the preset, paused, with the panels and the footer', async () => {
+    const { lines, screen } = await open();
+    expect(lines()[0]).toBe('gil-top  PAUSED  py2-threads-2cores policy py2           2 cores  t=   0.000000 s speed   0.1x  see…'); // 100 columns: the seed is cut, the badge stays
+    expect(screen()).toContain('GIL py2      holder ');
+    expect(screen()).toContain('timeline, last 20 ms');
+    expect(lines().at(-1)).toBe('? help  space pause  . step  + faster  - slower  p policy  I interval  C cores  R restart  l presets');
+    expect(lines().length).toBeLessThanOrEqual(39);
+  });
+
+  it('space resumes and pauses', async () => {
+    const { press, lines } = await open({ speed: 0.001 });
+    expect(await press(' ')).not.toContain('PAUSED');
+    await tick(100);
+    expect(lines()[0]).not.toContain('t=   0.000000 s');
+    expect((await press(' ')).split('\n')[0]).toContain('PAUSED');
+  });
+
+  it('. and s step one event, , and m one millisecond', async () => {
+    const { press, lines, controller } = await open();
+    await press('.');
+    expect(controller.driver.sim.sim.events).toBe(1);
+    expect(lines().at(-2)).toMatch(/^stepped one event: now at t=0\.\d{6} s, event 1$/);
+    await press('s');
+    expect(controller.driver.sim.sim.events).toBe(2);
+    const t = controller.driver.sim.now;
+    await press(',');
+    expect(controller.driver.sim.now).toBe(t + 1_000_000);
+    await press('m');
+    expect(controller.driver.sim.now).toBe(t + 2_000_000);
+    expect(lines().at(-2)).toBe(`stepped 1 ms: now at t=${((t + 2e6) / 1e9).toFixed(6)} s`);
+  });
+
+  it('+ and - change the speed shown in the header', async () => {
+    const { press } = await open();
+    expect((await press('+')).split('\n')[0]).toContain('speed   0.2x');
+    expect((await press('-')).split('\n')[0]).toContain('speed   0.1x');
+    expect((await press('-')).split('\n')[0]).toContain('speed  0.05x');
+  });
+
+  it('p cycles the policy py2 -> py3 -> free-threaded -> py2, and the GIL panel follows', async () => {
+    const { press } = await open();
+    let s = await press('p');
+    expect(s.split('\n')[0]).toContain('policy py3 ');
+    expect(s).toContain('timed wait');
+    expect(s).toContain('drop request');
+    s = await press('p');
+    expect(s.split('\n')[0]).toContain('policy free-threaded ');
+    expect(s).toContain('GIL          none (free-threaded)');
+    s = await press('p');
+    expect(s.split('\n')[0]).toContain('policy py2 ');
+    expect(s).toContain('_Py_Ticker');
+  });
+
+  it('i and I lower and raise the check interval under py2, the switch interval under py3', async () => {
+    const { press, controller } = await open();
+    expect(await press('i')).toContain('check interval -> 50 ticks at t=0.000000 s');
+    expect(controller.driver.sim.snapshot().checkInterval).toBe(50);
+    expect(await press('I')).toContain('check interval -> 100 ticks');
+    await press('p');
+    expect(await press('i')).toContain('switch interval -> 2 ms');
+    expect(controller.driver.sim.snapshot().switchIntervalNs).toBe(2_000_000);
+    expect(await press('I')).toContain('switch interval -> 5 ms');
+  });
+
+  it('c and C remove and add a core', async () => {
+    const { press } = await open();
+    let s = await press('C');
+    expect(s.split('\n')[0]).toContain('3 cores');
+    expect(s).toContain('cpu2[');
+    s = await press('c');
+    s = await press('c');
+    expect(s.split('\n')[0]).toContain('1 core ');
+    expect(s).not.toContain('cpu1[');
+    expect(await press('c')).toContain('cores stay at 1 (1-256)');
+  });
+
+  it('k sends a signal: a pending call shows in the GIL panel', async () => {
+    const { press } = await open();
+    const s = await press('k');
+    expect(s).toContain('SIGINT sent at t=0.000000 s');
+    expect(s).toContain('signal       PENDING (main thread must run it)');
+  });
+
+  it('[ and ] zoom the timeline', async () => {
+    const { press } = await open();
+    expect(await press('[')).toContain('timeline, last 10 ms');
+    expect(await press(']')).toContain('timeline, last 20 ms');
+    expect(await press(']')).toContain('timeline, last 50 ms');
+  });
+
+  it('R restarts from the beginning', async () => {
+    const { press, controller } = await open();
+    await press('m');
+    expect(controller.driver.sim.now).toBe(1_000_000);
+    const s = await press('R');
+    expect(controller.driver.sim.now).toBe(0);
+    expect(s.split('\n')[0]).toContain('t=   0.000000 s');
+    expect(s).toContain('restarted py2-threads-2cores');
+  });
+
+  it('l lists the presets; arrows move, Enter loads, Esc cancels', async () => {
+    const { press, controller } = await open();
+    let s = await press('l');
+    expect(s).toContain('Pick a preset');
+    expect(s).toContain('> py2-threads-2cores');
+    s = await press('\x1b');
+    expect(s).not.toContain('Pick a preset');
+    await press('l');
+    s = await press('\x1b[A'); // up: py2-threads-1core
+    expect(s).toContain('> py2-threads-1core');
+    s = await press('\r');
+    expect(controller.preset.name).toBe('py2-threads-1core');
+    expect(s.split('\n')[0]).toContain('py2-threads-1core');
+    expect(s.split('\n')[0]).toContain('1 core ');
+  });
+
+  it('? and h show the help from the keymap; Esc and ? close it', async () => {
+    const { press } = await open();
+    let s = await press('?');
+    expect(s).toContain('Keys (Esc or ? closes');
+    expect(s).toContain('p       cycle the GIL policy: py2 -> py3 -> free-threaded');
+    expect(s).toContain('r       start or stop recording the session');
+    s = await press('\x1b');
+    expect(s).not.toContain('Keys (Esc');
+    await press('h');
+    expect(await press('?')).not.toContain('Keys (Esc');
+  });
+
+  it('r without --record says how to record; with a recording it stops it', async () => {
+    const a = await open();
+    expect(await a.press('r')).toContain('not recording: start with gil-top --record FILE');
+    app!.unmount();
+    let finalized = false;
+    const b = await open({ record: () => ({ file: 'x.jsonl', get finalized() { return finalized; }, finalize: () => { finalized = true; } }) });
+    expect(b.lines()[0]).toContain(' REC');
+    const s = await b.press('r');
+    expect(s).toContain('recording stopped and written to x.jsonl');
+    expect(s.split('\n')[0]).not.toContain('REC');
+  });
+
+  it('q and Ctrl+C quit', async () => {
+    const a = await open();
+    await a.press('q');
+    expect(a.controller.quitRequested).toBe(true);
+    app!.unmount();
+    const b = await open();
+    await b.press('\x03');
+    expect(b.controller.quitRequested).toBe(true);
+  });
+});
+
+describe('the dashboard app, sizes', () => {
+  it('below the minimum size says what it needs', async () => {
+    const { screen } = await open({}, 60, 15);
+    expect(screen()).toBe('gil-top needs a terminal of at least 80x21; this one is\n60x15. Enlarge it, or press q to quit.');
+  });
+
+  it('never draws more lines than the terminal has, less one', async () => {
+    for (const h of [21, 24, 30, 50]) {
+      const { lines } = await open({ preset: loadPreset('echo-fib-py3') }, 100, h);
+      expect(lines().length, `height ${h}`).toBeLessThanOrEqual(h - 1);
+      expect(lines()[0]).toContain('echo-fib-py3');
+      expect(lines().at(-1)).toContain('? help');
+      app!.unmount();
+      app = null;
+    }
+  });
+});
