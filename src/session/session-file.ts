@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../config/input-error.js';
-import { parseWith } from '../config/load.js';
+import { fieldPath } from '../config/load.js';
 import { presetFileSchema } from '../config/preset-schema.js';
 import { profileFileSchema } from '../config/profile-schema.js';
 import type { Snapshot } from '../engine/types.js';
@@ -257,7 +257,7 @@ export function readSessionFile(file: string): SessionFile {
     } catch (e) {
       throw new InputError(`${where}: is not JSON (${(e as Error).message})`);
     }
-    const entry = parseWith(lineSchema, data, where);
+    const entry = parseLine(lineSchema, data, where);
     if (entry.type === 'action') {
       actions.push({ atNs: entry.atNs, events: entry.events, action: entry.action });
       samplesBeforeAction.push(samples.length);
@@ -279,8 +279,23 @@ function readHeader(data: unknown, file: string): SessionHeader {
     throw new InputError(`${file}: format: ${o.format === undefined ? 'is missing' : `is ${JSON.stringify(o.format)}`} (not a gil-top session file: expected "${sessionFormat}")`);
   if (typeof o.version === 'number' && o.version > sessionVersion)
     throw new InputError(`${file}: version: ${o.version} is newer than this gil-top reads (${sessionVersion}); upgrade gil-top`);
-  const header = parseWith(headerSchema, data, `${file}: line 1`);
+  const header = parseLine(headerSchema, data, `${file}: line 1`);
   // The preset inside must still be a valid preset: replay rebuilds the simulation from it.
-  parseWith(presetFileSchema, header.config.preset, `${file}: line 1: config.preset`);
+  parseLine(presetFileSchema, header.config.preset, `${file}: line 1: config.preset`);
   return header;
+}
+
+/**
+ * Validates `data` with `schema`, or throws one line naming the file, the field and the reason.
+ * Like `parseWith` in config/load.ts, but asks zod for each issue's input, so that a field of
+ * the wrong type is told apart from a missing one.
+ */
+function parseLine<S extends z.ZodType>(schema: S, data: unknown, where: string): z.infer<S> {
+  const r = schema.safeParse(data, { reportInput: true });
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  else if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is missing';
+  throw new InputError(`${where}: ${fieldPath(issue.path)}: ${message}`);
 }
