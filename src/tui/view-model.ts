@@ -58,6 +58,8 @@ export interface CoreRow {
   label: string;
   /** Filled part of the bar. */
   filled: string;
+  /** Its colour: green, or the thread's when the cell is too narrow to name it. */
+  fillColor: string;
   /** Empty part, then the share. */
   rest: string;
   thread: string;
@@ -237,13 +239,14 @@ function coresView(snap: Snapshot, base: Snapshot | undefined, width: number, li
   const n = snap.cores.length;
   const busy = snap.cores.reduce((a, c) => a + coreShare(snap, base, c.id), 0);
   const summary = `${n} cores, ${fmtPct(busy / n).trim()} busy`;
-  const minCell = 30;
-  const perLine = Math.max(1, Math.min(Math.floor(width / minCell), Math.ceil(n / lines)));
-  if (n <= 64 && Math.ceil(n / perLine) <= lines && Math.floor(width / perLine) >= minCell) {
+  // Wide cells name the thread; narrow ones (many cores) colour the bar by it instead.
+  for (const minCell of [30, 17]) {
+    const perLine = Math.max(1, Math.min(Math.floor(width / minCell), Math.ceil(n / lines)));
+    if (n > 64 || Math.ceil(n / perLine) > lines || Math.floor(width / perLine) < minCell) continue;
     const cellWidth = Math.floor(width / perLine);
-    const nameWidth = Math.min(12, cellWidth - 22);
+    const nameWidth = minCell === 30 ? Math.min(12, cellWidth - 22) : 0;
     const label = n > 10 ? 5 : 4;
-    const barWidth = cellWidth - label - 3 - nameWidth - 1;
+    const barWidth = cellWidth - label - 2 - (nameWidth > 0 ? nameWidth + 2 : 1);
     const rows = snap.cores.map((c) => {
       const share = coreShare(snap, base, c.id);
       const pct = fmtPct(share);
@@ -251,8 +254,9 @@ function coresView(snap: Snapshot, base: Snapshot | undefined, width: number, li
       return {
         label: `cpu${c.id}`.padEnd(label),
         filled: '|'.repeat(filled),
+        fillColor: nameWidth > 0 ? 'green' : colorOf(c.thread),
         rest: ' '.repeat(barWidth - pct.length - filled) + pct,
-        thread: fit(c.thread >= 0 ? threadName(snap, c.thread) : '-', nameWidth),
+        thread: nameWidth > 0 ? fit(c.thread >= 0 ? threadName(snap, c.thread) : '-', nameWidth) : '',
         color: colorOf(c.thread),
       };
     });

@@ -31,15 +31,15 @@ describe('Header', () => {
 describe('CoreBars', () => {
   it('draws one bar per core with its share and its thread', () => {
     const rows = [
-      { label: 'cpu0', filled: '|||||', rest: '      50.0%', thread: 't1  ', color: 'cyan' },
-      { label: 'cpu1', filled: '', rest: '       0.0%', thread: '-   ', color: 'gray' },
+      { label: 'cpu0', filled: '|||||', fillColor: 'green', rest: '      50.0%', thread: 't1  ', color: 'cyan' },
+      { label: 'cpu1', filled: '', fillColor: 'green', rest: '       0.0%', thread: '-   ', color: 'gray' },
     ];
     expect(frame(<CoreBars cores={{ form: 'bars', perLine: 1, cellWidth: 40, rows, compact: [], summary: '' }} width={40} />)).toBe(
       ['cpu0[|||||      50.0%] t1', 'cpu1[       0.0%] -'].join('\n'),
     );
   });
   it('puts several bars on a line when asked', () => {
-    const rows = [0, 1, 2].map((i) => ({ label: `cpu${i}`, filled: '||', rest: ' 20%', thread: `t${i}`, color: 'cyan' }));
+    const rows = [0, 1, 2].map((i) => ({ label: `cpu${i}`, filled: '||', fillColor: 'green', rest: ' 20%', thread: `t${i}`, color: 'cyan' }));
     expect(frame(<CoreBars cores={{ form: 'bars', perLine: 2, cellWidth: 20, rows, compact: [], summary: '' }} width={40} />)).toBe(
       ['cpu0[|| 20%] t0     cpu1[|| 20%] t1', 'cpu2[|| 20%] t2'].join('\n'),
     );

@@ -23,8 +23,8 @@ export function CoreBars({ cores, width }: { cores: CoresView; width: number }) 
           {line.map((r) => (
             <Box key={r.label} width={cores.cellWidth}>
               <Text wrap="truncate">
-                <Text bold>{r.label}</Text>[<Text color="green">{r.filled}</Text>
-                {r.rest}] <Text color={r.color}>{r.thread}</Text>
+                <Text bold>{r.label}</Text>[<Text color={r.fillColor}>{r.filled}</Text>
+                {r.rest}]{r.thread === '' ? null : <Text color={r.color}> {r.thread}</Text>}
               </Text>
             </Box>
           ))}
