@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordRun, tempDir, writeSmallPreset } from '../session/fixtures.js';
-import { cli } from './cli-capture.js';
+import { cli } from '../session/cli-capture.js';
 
 describe('gil-top export --perfetto', () => {
   it('writes a trace that parses as JSON, and refuses to overwrite it without --force', async () => {

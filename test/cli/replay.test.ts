@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordRun, tempDir, writeSmallPreset } from '../session/fixtures.js';
-import { cli } from './cli-capture.js';
+import { cli } from '../session/cli-capture.js';
 
 describe('gil-top run --record and gil-top replay', () => {
   it('records a headless run, prints the usual summary, and replay --json confirms it exactly', async () => {
