@@ -1,5 +1,4 @@
 import { presetFromData, type Preset } from '../config/load.js';
-import type { Snapshot } from '../engine/types.js';
 import { SessionDriver, type LoggedAction } from './driver.js';
 import { readSessionFile, sampleOf, type SessionFile, type SessionSample } from './session-file.js';
 import { summarize, type RunSummary } from './summary.js';
@@ -55,34 +54,45 @@ export class ReplayPlayer {
     const stop = session.end ?? last;
     this.endNs = stop.atNs;
     this.endEvents = stop.events;
-    this.driver.addListener({ onSample: (s) => this.check(s) });
   }
 
   /** Whether the replay has reached the end of the recording (or diverged). */
   get done(): boolean {
     const sim = this.driver.sim;
-    return this.divergence !== null || (this.nextAction >= this.schedule.length && (sim.finished || (sim.now >= this.endNs && sim.sim.events >= this.endEvents)));
+    return (
+      this.divergence !== null ||
+      (this.nextAction >= this.schedule.length && this.samplesChecked >= this.session.samples.length && (sim.finished || (sim.now >= this.endNs && sim.sim.events >= this.endEvents)))
+    );
   }
 
   /**
    * Replays up to simulated instant `targetNs` (never past the end of the recording), applying
-   * the recorded actions that fall on the way, within `maxEvents` events. Returns the events
-   * processed. Recorded pauses and speed changes go through the driver too, so its `onAction`
-   * listeners (the dashboard) see them when they are due.
+   * the recorded actions and checking the recorded samples that fall on the way, within
+   * `maxEvents` events. Returns the events processed. Recorded pauses and speed changes go
+   * through the driver too, so its `onAction` listeners (the dashboard) see them when they are due.
+   *
+   * Actions and samples are checkpoints taken in the order of the file, each at its instant and
+   * after its number of events: a sample is compared with a snapshot taken at exactly the point
+   * the recorder took it, however the recording driver was sliced.
    */
   advanceTo(targetNs: number, maxEvents = Infinity): number {
     const sim = this.driver.sim;
     const start = sim.sim.events;
     const left = () => maxEvents - (sim.sim.events - start);
+    const { actions, samples, samplesBeforeAction } = this.session;
     while (this.divergence === null) {
-      const next = this.schedule[this.nextAction];
+      const a = this.nextAction;
+      const isAction = a < actions.length && (samplesBeforeAction[a] <= this.samplesChecked || this.samplesChecked >= samples.length);
+      const next = isAction ? actions[a] : samples[this.samplesChecked];
       if (next === undefined) {
-        this.reach(this.endNs, this.endEvents, this.session.samples.length, targetNs, left);
+        this.reach(this.endNs, this.endEvents, targetNs, left);
         break;
       }
-      if (!this.reach(next.atNs, next.events, this.session.samplesBeforeAction[this.nextAction], targetNs, left)) break;
-      this.nextAction++;
-      this.driver.act(next.action);
+      if (!this.reach(next.atNs, next.events, targetNs, left)) break;
+      if (isAction) {
+        this.nextAction++;
+        this.driver.act(actions[a].action);
+      } else this.check(samples[this.samplesChecked]);
     }
     if (!this.endChecked && this.done) {
       this.endChecked = true;
@@ -94,13 +104,12 @@ export class ReplayPlayer {
   private endChecked = false;
 
   /**
-   * Advances towards the point where the recording was after `events` events at `atNs` (without
+   * Advances to the point where the recording was after `events` events at `atNs` (without
    * going past `targetNs` or the event budget); returns whether it got there. Events strictly
    * before that instant go in bulk; the last ones, and any run under an event budget, go one at
-   * a time through `stepEvent`, which samples exactly as an unsliced run does even when several
-   * events share a sample's instant. `samplesBefore`: recorded samples that precede it in the file.
+   * a time, so that it stops between two events of one instant when the recording did.
    */
-  private reach(atNs: number, events: number, samplesBefore: number, targetNs: number, left: () => number): boolean {
+  private reach(atNs: number, events: number, targetNs: number, left: () => number): boolean {
     const d = this.driver;
     const sim = d.sim;
     const q = sim.sim.queue;
@@ -108,11 +117,8 @@ export class ReplayPlayer {
     for (;;) {
       if (sim.finished) return true;
       if (sim.sim.events >= events) {
-        // Nothing was left to process before that instant: only the clock moves (taking samples).
+        // Nothing was left to process before that instant: only the clock moves.
         if (sim.now < limitNs) d.advanceTo(limitNs);
-        // A sample due at this very instant came before it in the recording: take it now (a run
-        // stepped event by event takes it only when the clock leaves the instant).
-        if (sim.now === atNs && this.samplesChecked < samplesBefore) d.advanceTo(atNs);
         return sim.now >= atNs || sim.finished;
       }
       if (q.peekTime() > limitNs) {
@@ -138,17 +144,9 @@ export class ReplayPlayer {
     return summarize(this.preset, this.driver.sim, wallSeconds);
   }
 
-  private check(snap: Snapshot): void {
-    if (this.divergence !== null) return;
-    const samples = this.session.samples;
-    const rec: SessionSample | undefined = samples[this.samplesChecked];
-    // A recording started in the middle of a session holds the samples from then on.
-    if (rec === undefined || snap.now < rec.atNs) {
-      if (rec === undefined && this.session.end !== null && snap.now <= this.endNs)
-        this.diverge(snap.now, 'atNs', null, snap.now, `replay took a sample at ${seconds(snap.now)} that the recording does not have`);
-      return;
-    }
-    const replayed = JSON.parse(JSON.stringify(sampleOf(snap))) as SessionSample;
+  /** Compares the simulation now with the recorded sample `rec`. */
+  private check(rec: SessionSample): void {
+    const replayed = JSON.parse(JSON.stringify(sampleOf(this.driver.sim.snapshot()))) as SessionSample;
     const diff = firstDifference(rec, replayed, '');
     this.samplesChecked++;
     if (diff !== null) this.diverge(rec.atNs, diff.path, diff.a, diff.b, `sample at ${seconds(rec.atNs)}: ${diff.path} recorded ${show(diff.a)} replayed ${show(diff.b)}`);
