@@ -54,8 +54,8 @@ export class LiveLoop {
     opts: LiveLoopOptions = {},
   ) {
     this.speed = speed;
-    this.budgetMs = opts.budgetMs ?? 10;
-    this.chunkEvents = opts.chunkEvents ?? 2000;
+    this.budgetMs = opts.budgetMs ?? 8;
+    this.chunkEvents = opts.chunkEvents ?? 500;
     this.maxGapMs = opts.maxGapMs ?? 100;
     this.clock = opts.clock ?? (() => performance.now());
     this.lastWall = this.clock();

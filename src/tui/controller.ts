@@ -79,13 +79,14 @@ export class DashboardController {
     return d;
   }
 
-  /** Runs the engine for one slice of wall time. */
-  slice(): void {
-    this.loop.slice();
+  /** Runs the engine for one slice of wall time; returns whether the run moved. */
+  slice(): boolean {
+    const moved = this.loop.slice() > 0;
     if (this.driver.sim.finished && this.recording !== null && !this.recording.finalized) {
       this.recording.finalize('finished');
       this.message = `run finished; recording written to ${this.recording.file}`;
     }
+    return moved;
   }
 
   /** The frame for a terminal of `width` x `height` lines. */

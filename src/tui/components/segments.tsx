@@ -1,15 +1,8 @@
 import { Text } from 'ink';
+import { ansiLine } from '../ansi.js';
 import type { Segment } from '../view-model.js';
 
-/** Draws a row of coloured runs of text on one line. */
+/** Draws a row of coloured runs of text on one line (one Ink node, however many runs). */
 export function Segments({ segments }: { segments: Segment[] }) {
-  return (
-    <Text wrap="truncate">
-      {segments.map((s, i) => (
-        <Text key={i} color={s.color} bold={s.bold} inverse={s.inverse}>
-          {s.text}
-        </Text>
-      ))}
-    </Text>
-  );
+  return <Text wrap="truncate">{ansiLine(segments)}</Text>;
 }
