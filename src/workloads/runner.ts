@@ -155,6 +155,7 @@ export class Runner {
   private commitTicks(t: SimThread, k: number): void {
     t.opTicksLeft -= k;
     t.opTicksDone += k;
+    t.ticksDone += k;
     this.host.gilOf(t).consumeTicks(k);
   }
 
@@ -202,6 +203,7 @@ export class Runner {
     t.bulkCycles = 0;
     t.opTicksLeft -= ticks;
     t.opTicksDone += ticks;
+    t.ticksDone += ticks;
     this.host.sim.counters.ticks += ticks;
     gil.commitQuietChecks(t, n);
   }

@@ -63,6 +63,8 @@ export class SimThread extends Task {
   opTicksLeft = 0;
   /** Ticks done in the current loop. */
   opTicksDone = 0;
+  /** Ticks of Python work done over the whole run (the work asked, once the thread is done). */
+  ticksDone = 0;
   /** Nanoseconds of CPU per tick of the current loop under the current interpreter. */
   nsPerTick = 0;
   /** Ticks between two Python 3 check points in the current loop. */

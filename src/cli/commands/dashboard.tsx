@@ -1,10 +1,7 @@
-import { render } from 'ink';
 import { InputError } from '../../config/input-error.js';
 import { listPresets, loadPreset } from '../../config/load.js';
 import { SessionRecorder } from '../../session/recorder.js';
 import { DEFAULT_SPEED, FLAT_OUT } from '../../session/live-loop.js';
-import { App } from '../../tui/app.js';
-import { DashboardController } from '../../tui/controller.js';
 import { numberOption, overridesFrom, type Parsed } from '../options.js';
 
 /** The preset the dashboard opens with no --preset. */
@@ -27,6 +24,10 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
     process.stderr.write('gil-top: the dashboard needs a terminal (stdin and stdout must be a TTY); for a headless run use `gil-top run --preset NAME`\n');
     return 2;
   }
+  // React's development build costs several times more per frame; the dashboard is not a
+  // React app under development. NODE_ENV is read when React loads, hence the late imports.
+  process.env.NODE_ENV ??= 'production';
+  const [{ render }, { App }, { DashboardController }] = await Promise.all([import('ink'), import('../../tui/app.js'), import('../../tui/controller.js')]);
   const preset = loadPreset(typeof p.values.preset === 'string' ? p.values.preset : DEFAULT_PRESET);
   const overrides = overridesFrom(p.values);
   const speed = speedOption(p.values.speed);
