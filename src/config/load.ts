@@ -56,10 +56,19 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown, file: s
   const issue = r.error.issues[0];
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is missing';
+  if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) message = 'is missing';
   return (() => {
     throw new InputError(`${file}: ${fieldPath(issue.path)}: ${message}`);
   })();
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = data;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
 }
 
 /** Resolves a name (`article-vm`) or a path (`./my.json`) to a file in `dir`. */

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../session/cli-capture.js';
+
+describe('gil-top run', () => {
+  it('prints one JSON object with the documented fields and counter names', async () => {
+    const r = await cli('run', '--preset', 'py36-threads', '--json');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    for (const k of ['preset', 'policy', 'cores', 'seed', 'simulatedSeconds', 'wallSeconds', 'events', 'counters', 'threads', 'clients']) expect(s).toHaveProperty(k);
+    for (const k of ['futex_wait', 'futex_wait_timeout', 'futex_wake', 'recv', 'send']) expect(s.counters.syscalls).toHaveProperty(k);
+    for (const k of ['wakeups', 'spuriousWakeups', 'gilAcquisitions', 'gilSwitches', 'dropRequests', 'forcedSwitches', 'ticks', 'checks']) expect(typeof s.counters[k]).toBe('number');
+    expect(s.counters.contextSwitches).toEqual({ voluntary: expect.any(Number), involuntary: expect.any(Number) });
+    expect(s.policy).toBe('py3');
+    expect(s.simulatedSeconds).toBeGreaterThan(2.5);
+    expect(s.threads.map((t: { name: string }) => t.name)).toEqual(['t1', 't2']);
+  });
+
+  it('is deterministic: the same inputs give byte-identical JSON but for wallSeconds', async () => {
+    const a = JSON.parse((await cli('run', '--preset', 'echo-fib-py3', '--json', '--seed', '9')).stdout);
+    const b = JSON.parse((await cli('run', '--preset', 'echo-fib-py3', '--json', '--seed', '9')).stdout);
+    delete a.wallSeconds;
+    delete b.wallSeconds;
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(a.clients[0].requests).toBe(1000);
+  });
+
+  it('applies the overrides', async () => {
+    const s = JSON.parse((await cli('run', '--preset', 'py2-threads-1core', '--json', '--cores', '2', '--check-interval', '1000', '--policy', 'py2')).stdout);
+    expect(s.cores).toBe(2);
+    expect(s.checkInterval).toBe(1000);
+  });
+
+  it.each([
+    [['run', '--preset', 'nope'], /^gil-top: unknown preset "nope"/],
+    [['run', '--preset', 'py36-threads', '--policy', 'py4'], /^gil-top: --policy: unknown policy "py4"/],
+    [['run', '--preset', 'py36-threads', '--cores', '0'], /^gil-top: --cores: 0 is out of range \(1 to 256\)/],
+    [['run', '--preset', 'py36-threads', '--cores', 'two'], /^gil-top: --cores: "two" is not a number/],
+    [['run', '--preset', 'py36-threads', '--check-interval', '0'], /^gil-top: --check-interval: 0 is out of range/],
+    [['run', '--preset', 'py36-threads', '--switch-interval=-1'], /^gil-top: --switch-interval: -1 is out of range/],
+    [['run', '--preset', 'py36-threads', '--switch-interval', '-1'], /^gil-top: Option '--switch-interval' argument is ambiguous/],
+    [['run'], /^gil-top: run needs --preset/],
+    [['run', '--preset', 'py36-threads', '--bogus'], /^gil-top: unknown option --bogus/],
+    [['frobnicate'], /^gil-top: unknown command "frobnicate"/],
+  ])('bad input %j: one line on stderr, exit status 2', async (argv, message) => {
+    const r = await cli(...(argv as string[]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  });
+});
