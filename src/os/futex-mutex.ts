@@ -36,7 +36,7 @@ export class FutexMutex<T extends Task> {
         return;
       }
       this.sleepers.push({ t, next });
-      this.kernel.block(t, (t) => this.kernel.run(t, this.sim.cost(this.profile.syscalls.futexWaitReturnNs), (t) => this.lock(t, next)));
+      this.kernel.block(t, (t) => this.lock(t, next), this.sim.cost(this.profile.syscalls.futexWaitReturnNs));
     });
   }
 

@@ -65,10 +65,13 @@ export class Kernel<T extends Task = Task> {
     this.armBurst(task);
   }
 
-  /** Puts the calling task to sleep until `wake`; `next` runs when it is back on a core. */
-  block(task: T, next: Continuation<T>): void {
+  /**
+   * Puts the calling task to sleep until `wake`. Once it is back on a core it first burns
+   * `resumeNs` (the return path of the system call it slept in), then `next` runs.
+   */
+  block(task: T, next: Continuation<T>, resumeNs = 0): void {
     task.next = next;
-    task.burstLeft = 0;
+    task.burstLeft = resumeNs;
     task.timedOut = false;
     this.sim.counters.contextSwitches.voluntary++;
     task.voluntarySwitches++;
@@ -76,8 +79,8 @@ export class Kernel<T extends Task = Task> {
   }
 
   /** Like `block`, but the kernel wakes the task after `timeoutNs` with `timedOut` set. */
-  blockFor(task: T, timeoutNs: number, next: Continuation<T>): void {
-    this.block(task, next);
+  blockFor(task: T, timeoutNs: number, next: Continuation<T>, resumeNs = 0): void {
+    this.block(task, next, resumeNs);
     this.sim.after(timeoutNs, Ev.Timer, task.id, ++task.timerToken);
   }
 

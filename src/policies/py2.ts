@@ -228,12 +228,9 @@ export class Py2Gil implements GilPolicy {
       return;
     }
     this.futexQueue.push(t);
-    this.host.kernel.block(t, this.futexWoken);
-  };
-
-  private readonly futexWoken = (t: SimThread): void => {
+    // Once woken and back on a core: return from futex_wait, then the CAS (a wake-up that may be in vain).
     t.woken = true;
-    this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.retryCas);
+    this.host.kernel.block(t, this.retryCas, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs));
   };
 
   /** Back in sem_wait's loop: try the CAS again; leave nwaiters only on success. */

@@ -109,11 +109,7 @@ export class Py3Gil implements GilPolicy {
       this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.condWaitRelock);
       return;
     }
-    this.host.kernel.blockFor(t, t.deadline - this.host.sim.now, this.timedWaitWoken);
-  };
-
-  private readonly timedWaitWoken = (t: SimThread): void => {
-    this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.condWaitRelock);
+    this.host.kernel.blockFor(t, t.deadline - this.host.sim.now, this.condWaitRelock, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs));
   };
 
   /** pthread_cond_timedwait re-locks the mutex before returning, contended or not. */
@@ -232,11 +228,7 @@ export class Py3Gil implements GilPolicy {
       this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.dropDone);
       return;
     }
-    this.host.kernel.block(t, this.switchWaitWoken);
-  };
-
-  private readonly switchWaitWoken = (t: SimThread): void => {
-    this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.dropDone);
+    this.host.kernel.block(t, this.dropDone, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs));
   };
 
   private readonly dropDone = (t: SimThread): void => {
