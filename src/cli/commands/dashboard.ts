@@ -27,7 +27,8 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
   // React's development build costs several times more per frame; the dashboard is not a
   // React app under development. NODE_ENV is read when React loads, hence the late imports.
   process.env.NODE_ENV ??= 'production';
-  const [{ render }, { App }, { DashboardController }] = await Promise.all([import('ink'), import('../../tui/app.js'), import('../../tui/controller.js')]);
+  // (This file has no JSX for the same reason: the JSX runtime would load React at once.)
+  const [{ createElement }, { render }, { App }, { DashboardController }] = await Promise.all([import('react'), import('ink'), import('../../tui/app.js'), import('../../tui/controller.js')]);
   const preset = loadPreset(typeof p.values.preset === 'string' ? p.values.preset : DEFAULT_PRESET);
   const overrides = overridesFrom(p.values);
   const speed = speedOption(p.values.speed);
@@ -53,7 +54,7 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
   process.stdout.on('error', () => process.exit(1));
   process.stdout.write(enterAltScreen);
   try {
-    const app = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
+    const app = render(createElement(App, { controller }), { exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
     await app.waitUntilExit();
   } finally {
     restore();
