@@ -81,7 +81,11 @@ export class DashboardController {
 
   /** Runs the engine for one slice of wall time; returns whether the run moved. */
   slice(): boolean {
-    const moved = this.loop.slice() > 0;
+    const sim = this.driver.sim;
+    const [now, events] = [sim.now, sim.sim.events];
+    this.loop.slice();
+    // Time can move without an event (a quiet stretch in slow motion): that must redraw too.
+    const moved = sim.now !== now || sim.sim.events !== events;
     if (this.driver.sim.finished && this.recording !== null && !this.recording.finalized) {
       this.recording.finalize('finished');
       this.message = `run finished; recording written to ${this.recording.file}`;

@@ -197,3 +197,22 @@ describe('the dashboard app, sizes', () => {
     }
   });
 });
+
+describe('the dashboard app, slow motion', () => {
+  it('redraws while simulated time passes with no event (a py3 timed wait counting down)', async () => {
+    const { press, lines, controller } = await open({ preset: loadPreset('echo-fib-py3'), speed: 0.001 });
+    // Run up to the first timed wait, then watch it count down at 1 simulated ms per wall second.
+    // At 0.1 ms the fib thread holds the GIL in one long burst and the server's 5 ms wait has begun:
+    // nothing happens for milliseconds.
+    controller.driver.advanceTo(100_000);
+    expect(controller.driver.sim.snapshot().processes[0].gil.timeoutLeftNs).not.toBeNull();
+    const events = controller.driver.sim.sim.events;
+    const left = () => /timed wait +([\d.]+) ms/.exec(lines().join('\n'))?.[1];
+    await press(' ');
+    const first = Number(left());
+    await tick(400);
+    const second = Number(left());
+    expect(controller.driver.sim.sim.events).toBe(events);
+    expect(second).toBeLessThan(first - 0.1);
+  });
+});
