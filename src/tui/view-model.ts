@@ -181,7 +181,7 @@ export function buildView(input: ViewInput): ViewModel {
   const gil = gilView(snap, base);
   const pythonThreads = snap.threads;
   const timelineWanted = input.timeline === null ? 0 : 1 + pythonThreads.length;
-  const tallyRows = counterRows(snap, base);
+  const tallyRows = counterRows(snap, base, width);
   const tallyWanted = 1 + Math.max(pythonThreads.length, tallyRows.length);
   const gilWidth = 50;
   const coresWidth = width - gilWidth - 2;
@@ -347,17 +347,22 @@ function share(now: number, then: number, span: number): string {
   return fmtPct(span > 0 ? (now - then) / span : 0);
 }
 
+/*
+ * Columns by terminal width, so that both tables fit side by side on one line each:
+ * >= 118 all; >= 100 without the context-switch columns; narrower also without the thread's
+ * state and the counters' rate.
+ */
 function threadRows(snap: Snapshot, base: Snapshot | undefined, width: number): Row[] {
   const span = base === undefined ? snap.now : snap.now - base.now;
   return snap.threads.map((t) => {
     const b = base?.threads[t.id];
-    const row: Row = {
-      thread: fit(t.name, 12),
-      state: t.view.padEnd(5),
+    const row: Row = { thread: fit(t.name, 12) };
+    if (width >= 100) row.state = t.view.padEnd(5);
+    Object.assign(row, {
       cpu: share(t.cpuNs, b?.cpuNs ?? 0, span),
       'GIL held': share(t.gilHeldNs, b?.gilHeldNs ?? 0, span),
       'GIL wait': share(t.gilWaitNs, b?.gilWaitNs ?? 0, span),
-    };
+    });
     if (width >= 118) {
       row['vol cs'] = fmtCount(t.voluntarySwitches, 9);
       row['invol cs'] = fmtCount(t.involuntarySwitches, 9);
@@ -366,12 +371,13 @@ function threadRows(snap: Snapshot, base: Snapshot | undefined, width: number): 
   });
 }
 
-function counterRows(snap: Snapshot, base: Snapshot | undefined): Row[] {
+function counterRows(snap: Snapshot, base: Snapshot | undefined, width: number): Row[] {
   const c = snap.counters;
   const b = base?.counters;
   const dt = base === undefined ? snap.now / 1e9 : (snap.now - base.now) / 1e9;
   const rate = (now: number, then: number | undefined) => (dt > 0 ? fmtCount((now - (then ?? 0)) / dt, 12) : fmtCount(0, 12));
-  const row = (name: string, now: number, then: number | undefined): Row => ({ counter: name.padEnd(18), total: fmtCount(now, 13), 'per sim s': rate(now, then) });
+  const row = (name: string, now: number, then: number | undefined): Row =>
+    width >= 100 ? { counter: name.padEnd(18), total: fmtCount(now, 13), 'per sim s': rate(now, then) } : { counter: name.padEnd(18), total: fmtCount(now, 13) };
   const rows = [
     row('OS wake-ups', c.wakeups, b?.wakeups),
     row('  in vain', c.spuriousWakeups, b?.spuriousWakeups),

@@ -11,7 +11,10 @@ import { Tallies } from './tallies.js';
 import { Timeline } from './timeline.js';
 import { TooSmall } from './too-small.js';
 
-/** Lays out a frame's panels; every line count comes from the view model, so it fits. */
+/**
+ * Lays out a frame's panels; every line count comes from the view model, so it fits. Panels do
+ * not shrink (Yoga would squeeze lines on top of each other); the body clips instead.
+ */
 export function Dashboard({ vm }: { vm: ViewModel }) {
   if (vm.tooSmall !== null) return <TooSmall message={vm.tooSmall} width={vm.width} />;
   const body = vm.height - 3;
@@ -24,14 +27,22 @@ export function Dashboard({ vm }: { vm: ViewModel }) {
         <PresetPicker names={vm.overlay.names} titles={vm.overlay.titles} selected={vm.overlay.selected} height={body} />
       ) : (
         <Box flexDirection="column" height={body} overflow="hidden">
-          <Box flexDirection="row" gap={2}>
+          <Box flexDirection="row" gap={2} flexShrink={0}>
             <CoreBars cores={vm.cores} width={vm.width - 52} />
             <GilPanel lines={vm.gil} width={50} />
           </Box>
-          {vm.timeline !== null ? <Timeline timeline={vm.timeline} /> : null}
-          {vm.tallies !== null ? <Tallies tallies={vm.tallies} /> : null}
+          {vm.timeline !== null ? (
+            <Box flexShrink={0}>
+              <Timeline timeline={vm.timeline} />
+            </Box>
+          ) : null}
+          {vm.tallies !== null ? (
+            <Box flexShrink={0}>
+              <Tallies tallies={vm.tallies} />
+            </Box>
+          ) : null}
           {vm.description.length > 0 ? (
-            <Box flexDirection="column" marginTop={1}>
+            <Box flexDirection="column" marginTop={1} flexShrink={0}>
               {vm.description.map((l, i) => (
                 <Text key={i} italic color="gray">
                   {l}
@@ -39,7 +50,11 @@ export function Dashboard({ vm }: { vm: ViewModel }) {
               ))}
             </Box>
           ) : null}
-          {vm.charts.length > 0 ? <Charts charts={vm.charts} height={vm.chartHeight} /> : null}
+          {vm.charts.length > 0 ? (
+            <Box flexShrink={0}>
+              <Charts charts={vm.charts} height={vm.chartHeight} />
+            </Box>
+          ) : null}
         </Box>
       )}
       <Box height={1}>

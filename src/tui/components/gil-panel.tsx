@@ -7,7 +7,7 @@ export function GilPanel({ lines, width }: { lines: GilLine[]; width: number }) 
   return (
     <Box flexDirection="column" width={width}>
       {lines.map((l, i) => (
-        <Box key={i} height={1}>
+        <Box key={i} height={1} width={width} overflow="hidden">
           <Text bold color="cyan">{l.label.padEnd(13)}</Text>
           <Segments segments={l.value} />
         </Box>
