@@ -198,6 +198,21 @@ describe('the dashboard app, sizes', () => {
   });
 });
 
+describe('the dashboard app, 80x24', () => {
+  it('keeps every panel on its own lines', async () => {
+    const { lines, press } = await open({ preset: loadPreset('echo-fib-py3') }, 80, 24);
+    await press('m'); // 1 ms in: fib holds the GIL, the server is in its timed wait
+    const l = lines();
+    expect(l.length).toBeLessThanOrEqual(23);
+    expect(l[1]).toMatch(/^cpu0\[[| ]*\d+\.\d%\] +GIL py3 +holder fib +waiters 1$/);
+    expect(l[2]).toMatch(/^cpu1\[[| ]*\d+\.\d%\] +timed wait +\d\.\d{3} ms \/  5\.000 ms [█░]{12}$/);
+    expect(l[6]).toMatch(/^timeline, last 20 ms/);
+    expect(l[7]).toMatch(/^echo-server  │.{65}│$/);
+    expect(l[10].trimEnd()).toBe(' thread        cpu     GIL held  GIL wait    counter             total');
+    expect(l.every((x) => x.length <= 80)).toBe(true);
+  });
+});
+
 describe('the dashboard app, slow motion', () => {
   it('redraws while simulated time passes with no event (a py3 timed wait counting down)', async () => {
     const { press, lines, controller } = await open({ preset: loadPreset('echo-fib-py3'), speed: 0.001 });
