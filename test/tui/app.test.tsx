@@ -34,6 +34,8 @@ describe('the dashboard app, key by key', () => {
     expect(lines()[0]).toBe('gil-top  PAUSED  py2-threads-2cores policy py2           2 cores  t=   0.000000 s speed   0.1x  see…'); // 100 columns: the seed is cut, the badge stays
     expect(screen()).toContain('GIL py2      holder ');
     expect(screen()).toContain('timeline, last 20 ms');
+    expect(screen()).toContain('GIL switches per simulated second');
+    expect(screen()).toContain('(waiting for data)');
     expect(lines().at(-1)).toBe('? help  space pause  . step  + faster  - slower  p policy  I interval  C cores  R restart  l presets');
     expect(lines().length).toBeLessThanOrEqual(39);
   });

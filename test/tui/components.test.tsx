@@ -97,7 +97,7 @@ describe('Charts', () => {
       { title: 'A', lines: ['1 ┤╭', '0 ┼╯'] },
       { title: 'B', lines: ['x'] },
     ];
-    expect(frame(<Charts charts={charts} height={2} />).split('\n').map((l) => l.trimEnd())).toEqual(['A' + ' '.repeat(50) + 'B', '1 ┤╭' + ' '.repeat(47) + 'x', '0 ┼╯']);
+    expect(frame(<Charts charts={charts} height={2} width={100} />).split('\n').map((l) => l.trimEnd())).toEqual(['A' + ' '.repeat(50) + 'B', '1 ┤╭' + ' '.repeat(47) + 'x', '0 ┼╯']);
   });
 });
 

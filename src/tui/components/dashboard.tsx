@@ -51,8 +51,8 @@ export function Dashboard({ vm }: { vm: ViewModel }) {
             </Box>
           ) : null}
           {vm.charts.length > 0 ? (
-            <Box flexShrink={0}>
-              <Charts charts={vm.charts} height={vm.chartHeight} />
+            <Box flexShrink={0} width={vm.width}>
+              <Charts charts={vm.charts} height={vm.chartHeight} width={vm.width} />
             </Box>
           ) : null}
         </Box>
