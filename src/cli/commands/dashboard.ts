@@ -1,6 +1,6 @@
 import { InputError } from '../../config/input-error.js';
 import { listPresets, loadPreset } from '../../config/load.js';
-import { SessionRecorder } from '../../session/recorder.js';
+import { installFinalizers, SessionRecorder } from '../../session/recorder.js';
 import { DEFAULT_SPEED, FLAT_OUT } from '../../session/live-loop.js';
 import { numberOption, overridesFrom, type Parsed } from '../options.js';
 
@@ -34,12 +34,21 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
   const speed = speedOption(p.values.speed);
   const recordFile = typeof p.values.record === 'string' ? p.values.record : undefined;
   const force = p.values.force === true;
+  const uninstall: (() => void)[] = [];
   const controller = new DashboardController({
     preset,
     overrides,
     speed,
     listPresets,
-    record: recordFile === undefined ? undefined : (driver) => new SessionRecorder(recordFile, driver, { force }),
+    record:
+      recordFile === undefined
+        ? undefined
+        : (driver) => {
+            const r = new SessionRecorder(recordFile, driver, { force });
+            // A kill or a crash still ends the file properly.
+            uninstall.push(installFinalizers(r));
+            return r;
+          },
   });
 
   let restored = false;
@@ -50,6 +59,9 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
     process.stdout.write(leaveAltScreen);
   };
   process.on('exit', restore);
+  // Killed or hung up: leave the alternate screen on the way out (the 'exit' handler does it).
+  const onSignal = (sig: NodeJS.Signals) => process.exit(sig === 'SIGHUP' ? 129 : 143);
+  if (recordFile === undefined) for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   // The terminal went away (window closed): nothing left to draw on.
   process.stdout.on('error', () => process.exit(1));
   process.stdout.write(enterAltScreen);
@@ -59,6 +71,8 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
   } finally {
     restore();
     process.off('exit', restore);
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
+    for (const u of uninstall) u();
   }
   const rec = controller.recording;
   if (rec !== null) process.stdout.write(`gil-top: session recorded to ${rec.file}\n`);
