@@ -21,7 +21,7 @@ const screen = () => tmux('capture-pane', '-p', '-t', session);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until the screen satisfies `ok` (or the time is up), returns the last screen. */
-async function until(ok: (s: string) => boolean, ms = 5000): Promise<string> {
+async function until(ok: (s: string) => boolean, ms = 15_000): Promise<string> {
   const end = Date.now() + ms;
   let s = screen();
   while (!ok(s) && Date.now() < end) {
