@@ -55,6 +55,11 @@ export class SimCore {
     this.queue.push(this.now + delay, kind, target, token);
   }
 
+  /** Schedules the one pending event of `key` at an absolute instant, replacing any earlier one. */
+  atKeyed(key: number, time: number, kind: number, target: number, token: number): void {
+    this.queue.schedule(key, time < this.now ? this.now : time, kind, target, token);
+  }
+
   /** Schedules an event at an absolute instant (never before now). */
   at(time: number, kind: number, target: number, token: number): void {
     this.queue.push(time < this.now ? this.now : time, kind, target, token);

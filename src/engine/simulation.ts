@@ -278,6 +278,14 @@ export class Simulation implements PolicyHost, RunnerHost {
     this.runner.interrupt(t);
   }
 
+  bulkWindowOpen(t: SimThread): boolean {
+    return this.runner.bulkWindowOpen(t);
+  }
+
+  cutBulk(t: SimThread, onWindowEnd: ((t: SimThread) => void) | null): void {
+    this.runner.cutBulk(t, onWindowEnd);
+  }
+
   setActivity(t: SimThread, a: Activity): void {
     t.activity = a;
     this.observe(t);

@@ -19,6 +19,8 @@ export interface Core<T extends Task = Task> {
   sliceToken: number;
   /** Whether a slice-end event is armed for the current task. */
   sliceArmed: boolean;
+  /** Event-queue key of its tick. */
+  sliceKey: number;
   /** Instant the current task's slice started. */
   sliceStart: number;
   /** Instant the core went idle (it reaches a deep idle state only after a while). */
@@ -81,7 +83,8 @@ export class Kernel<T extends Task = Task> {
   /** Like `block`, but the kernel wakes the task after `timeoutNs` with `timedOut` set. */
   blockFor(task: T, timeoutNs: number, next: Continuation<T>, resumeNs = 0): void {
     this.block(task, next, resumeNs);
-    this.sim.after(timeoutNs, Ev.Timer, task.id, ++task.timerToken);
+    if (task.timerKey < 0) task.timerKey = this.sim.queue.newKey();
+    this.sim.atKeyed(task.timerKey, this.sim.now + timeoutNs, Ev.Timer, task.id, ++task.timerToken);
   }
 
   /** Ends the calling task. */
@@ -104,7 +107,7 @@ export class Kernel<T extends Task = Task> {
   /** Wakes a blocked task (a futex wake, data arriving); returns false if it was not asleep. */
   wake(task: T): boolean {
     if (task.state !== TaskState.Blocked) return false;
-    task.timerToken++;
+    this.cancelTimer(task);
     task.timedOut = false;
     this.sim.counters.wakeups++;
     this.makeRunnable(task, true);
@@ -118,7 +121,7 @@ export class Kernel<T extends Task = Task> {
    */
   redirect(task: T, next: Continuation<T>): void {
     if (task.state === TaskState.Blocked) {
-      task.timerToken++;
+      this.cancelTimer(task);
       task.timedOut = false;
       task.next = next;
       task.burstLeft = 0;
@@ -214,6 +217,7 @@ export class Kernel<T extends Task = Task> {
         busyNs: 0,
         sliceToken: 0,
         sliceArmed: false,
+        sliceKey: this.sim.queue.newKey(),
         sliceStart: 0,
         idleSince: -Infinity,
       });
@@ -255,7 +259,19 @@ export class Kernel<T extends Task = Task> {
     const now = this.sim.now;
     const from = task.runFrom > now ? task.runFrom : now;
     task.burstFrom = from;
-    this.sim.at(from + task.burstLeft, Ev.BurstEnd, task.id, ++task.burstToken);
+    if (task.burstKey < 0) task.burstKey = this.sim.queue.newKey();
+    this.sim.atKeyed(task.burstKey, from + task.burstLeft, Ev.BurstEnd, task.id, ++task.burstToken);
+  }
+
+  /** Drops a task's pending burst end (it left its core). */
+  private cancelBurst(task: T): void {
+    task.burstToken++;
+    if (task.burstKey >= 0) this.sim.queue.cancel(task.burstKey);
+  }
+
+  private cancelTimer(task: T): void {
+    task.timerToken++;
+    if (task.timerKey >= 0) this.sim.queue.cancel(task.timerKey);
   }
 
   /** Charges the running task of a core for the time since it was last charged. */
@@ -280,7 +296,7 @@ export class Kernel<T extends Task = Task> {
     this.account(core);
     const done = this.sim.now - t.burstFrom;
     if (done > 0) t.burstLeft = Math.max(0, t.burstLeft - done);
-    t.burstToken++;
+    this.cancelBurst(t);
     this.sim.counters.contextSwitches.involuntary++;
     t.involuntarySwitches++;
     core.curr = null;
@@ -294,7 +310,7 @@ export class Kernel<T extends Task = Task> {
   private leaveCore(task: T, state: TaskState): void {
     const core = this.cores[task.core];
     this.account(core);
-    task.burstToken++;
+    this.cancelBurst(task);
     core.curr = null;
     core.sliceArmed = false;
     task.state = state;
@@ -338,7 +354,7 @@ export class Kernel<T extends Task = Task> {
     const tick = this.profile.scheduler.tickNs;
     const next = (Math.floor(this.sim.now / tick) + 1) * tick;
     core.sliceArmed = true;
-    this.sim.at(next, Ev.SliceEnd, core.id, ++core.sliceToken);
+    this.sim.atKeyed(core.sliceKey, next, Ev.SliceEnd, core.id, ++core.sliceToken);
   }
 
   /** Gives an idle core its next task: its own queue first, else one pulled from the busiest. */

@@ -44,6 +44,10 @@ export class Task {
   burstToken = 0;
   /** Token of the pending timer (timed wait, sleep); bumping it cancels the timer. */
   timerToken = 0;
+  /** Event-queue key of its burst end (-1 until first used). */
+  burstKey = -1;
+  /** Event-queue key of its timer (-1 until first used). */
+  timerKey = -1;
   /** Set when the last timed block ended by its timeout rather than by a wake-up. */
   timedOut = false;
 

@@ -56,7 +56,7 @@ export class FreeThreaded implements GilPolicy {
     next(t);
   }
 
-  quietCheckCostNs(): number {
+  quietWindowNs(): number {
     return -1;
   }
 

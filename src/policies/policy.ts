@@ -30,6 +30,14 @@ export interface PolicyHost {
   gilTaken(t: SimThread, previousHolder: SimThread | null): void;
   /** Bookkeeping when a thread lets the GIL go. */
   gilReleased(t: SimThread): void;
+  /** Whether a holder running a bulk of quiet checks is inside a check's window right now. */
+  bulkWindowOpen(t: SimThread): boolean;
+  /**
+   * Ends a holder's bulk of quiet checks where it stands: inside a window, its burst ends with
+   * the window and `onWindowEnd` runs (or, if null, it goes on with a fresh segment); inside a
+   * segment, it goes on with a fresh segment to its next check.
+   */
+  cutBulk(t: SimThread, onWindowEnd: Next | null): void;
 }
 
 /** What the dashboard shows of a GIL: read by snapshots, never written through. */
@@ -99,13 +107,14 @@ export interface GilPolicy {
 
   /**
    * Whether the coming checks would touch nobody (no sleeper to wake, no signal): then the
-   * holder may run many of them in one burst. Returns the CPU cost of one such check, or -1.
+   * holder may run many of them in one burst. Returns how long each check's window lasts (the
+   * syscall during which the GIL can be taken from it; 0 if none), or -1 when not quiet.
    */
-  quietCheckCostNs(t: SimThread): number;
+  quietWindowNs(t: SimThread): number;
   /** Ticks from one check to the next when nothing intervenes. */
   checkPeriodTicks(): number;
-  /** Counts `n` quiet checks done in one burst. */
-  commitQuietChecks(t: SimThread, n: number): void;
+  /** Counts `n` quiet checks done in one burst; `paidWake`: each made a futex_wake (someone waited). */
+  commitQuietChecks(t: SimThread, n: number, paidWake: boolean): void;
 
   /** Thread holding the GIL (also during a Python 2 check), or null. */
   holder(): SimThread | null;

@@ -182,36 +182,65 @@ export class Py2Gil implements GilPolicy {
     next(t);
   };
 
-  quietCheckCostNs(): number {
+  quietWindowNs(): number {
     if (this.futexQueue.length > 0 || this.pendingcalls_to_do) return -1;
-    const p = this.host.profile;
-    if (!this.interpreter_lock) return 0;
-    return p.interpreter.py2LockPairNs + (this.nwaiters > 0 ? p.syscalls.futexWakeEmptyNs : 0);
+    if (!this.interpreter_lock || this.nwaiters === 0) return 0;
+    return this.host.profile.syscalls.futexWakeEmptyNs;
   }
 
   checkPeriodTicks(): number {
     return this._Py_CheckInterval + 1;
   }
 
-  commitQuietChecks(t: SimThread, n: number): void {
+  commitQuietChecks(t: SimThread, n: number, paidWake: boolean): void {
     const c = this.host.sim.counters;
     c.checks += n;
     if (!this.interpreter_lock) return;
     c.gilAcquisitions += n;
     t.acquisitions += n;
-    if (this.nwaiters > 0) c.syscalls.futex_wake += n;
+    if (paidWake) c.syscalls.futex_wake += n;
   }
 
   // ---- the semaphore (glibc nptl) -------------------------------------------------------------
 
+  /**
+   * The semaphore's value as another thread sees it now. A holder running a bulk of quiet
+   * checks keeps `value` at 0 and says where it stands: inside a check's window it is 1.
+   */
+  private semValue(): number {
+    const o = this.owner;
+    if (o !== null && o.bulkCycles > 0) return this.host.bulkWindowOpen(o) ? 1 : 0;
+    return this.value;
+  }
+
+  /** A compare-and-swap on the value by `t`: true if it took the lock. */
+  private cas(t: SimThread): boolean {
+    if (this.semValue() === 0) return false;
+    const o = this.owner;
+    if (o !== null && o !== t && o.bulkCycles > 0) {
+      // Won inside a bulk holder's window: the holder's own CAS at the end of it will fail.
+      o.gilPhase = GilPhase.Check;
+      this.host.cutBulk(o, this.reacquireAfterCheck);
+    }
+    this.value = 0;
+    return true;
+  }
+
+  /** Something changed that a bulk holder's next check must act on: cut its bulk. */
+  private holderMustCheck(): void {
+    const o = this.owner;
+    if (o !== null && o.bulkCycles > 0) this.host.cutBulk(o, null);
+  }
+
   /** sem_wait: one CAS on the fast path; else join nwaiters and sleep on the futex. */
   private sem_wait(t: SimThread): void {
-    if (this.value > 0) {
-      this.value = 0;
+    if (this.cas(t)) {
       this.acquired(t);
       return;
     }
     this.nwaiters++;
+    // From now on every check of the holder makes a futex_wake.
+    if (this.nwaiters === 1) this.holderMustCheck();
     this.futex_wait(t);
   }
 
@@ -223,11 +252,12 @@ export class Py2Gil implements GilPolicy {
   /** The kernel compares the futex word: a value that is no longer 0 returns EAGAIN at once. */
   private readonly futexWaitInKernel = (t: SimThread): void => {
     this.host.sim.counters.syscalls.futex_wait++;
-    if (this.value !== 0) {
+    if (this.semValue() !== 0) {
       this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.retryCas);
       return;
     }
     this.futexQueue.push(t);
+    this.holderMustCheck(); // its next check has a sleeper to wake
     // Once woken and back on a core: return from futex_wait, then the CAS (a wake-up that may be in vain).
     t.woken = true;
     this.host.kernel.block(t, this.retryCas, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs));
@@ -235,8 +265,7 @@ export class Py2Gil implements GilPolicy {
 
   /** Back in sem_wait's loop: try the CAS again; leave nwaiters only on success. */
   private readonly retryCas = (t: SimThread): void => {
-    if (this.value > 0) {
-      this.value = 0;
+    if (this.cas(t)) {
       this.nwaiters--;
       t.woken = false;
       this.acquired(t);
@@ -314,7 +343,7 @@ export class Py2Gil implements GilPolicy {
     v.waiters = this.nwaiters;
     v.ticker = Math.max(this._Py_Ticker, 0);
     v.checkInterval = this._Py_CheckInterval;
-    v.semValue = this.value;
+    v.semValue = this.semValue();
     v.nwaiters = this.nwaiters;
     v.pendingCalls = this.pendingcalls_to_do;
     return v;

@@ -275,7 +275,7 @@ export class Py3Gil implements GilPolicy {
     this.drop_gil(t);
   }
 
-  quietCheckCostNs(): number {
+  quietWindowNs(): number {
     return -1;
   }
 

@@ -169,43 +169,146 @@ export class Runner {
 
   /**
    * The holder is past a check and holds the GIL again. If the checks to come would touch
-   * nobody, run as many whole check cycles as fit before anything else can happen in one burst.
+   * nobody (no sleeper to wake, no signal), it runs the rest of its loop as one burst of check
+   * cycles. Nothing is lost: whoever looks at the GIL meanwhile (a waiter's compare-and-swap, a
+   * thread back from I/O) asks `bulkWindowOpen` where the holder stands, and whatever changes
+   * the picture (a waiter wins, one goes to sleep, a control action) cuts the burst there.
+   *
+   * Layout of a bulk of n segments: [carry: the window of the check just done]
+   * [segment: period ticks + release/re-take] ([window][segment]) x (n - 1): it ends at a check.
    */
   private readonly afterCheck = (t: SimThread): void => {
     const gil = this.host.gilOf(t);
     if (t.opTicksLeft > 0) {
-      const quietCost = gil.quietCheckCostNs(t);
+      const window = gil.quietWindowNs(t);
       const period = gil.checkPeriodTicks();
-      if (quietCost >= 0 && gil.ticksUntilCheck(t) === period) {
-        const cycleNs = period * t.nsPerTick + quietCost;
-        const room = this.host.sim.horizon() - this.host.sim.now - 1 - t.carryNs;
-        const n = Math.min(Math.floor(room / cycleNs), Math.floor(t.opTicksLeft / period));
-        if (n >= 1) {
-          t.bulkCycles = n;
-          t.segNs = cycleNs;
-          this.host.kernel.run(t, Math.round(n * cycleNs + t.carryNs), this.bulkDone);
-          t.carryNs = 0;
-          return;
-        }
+      let n = Math.floor(t.opTicksLeft / period);
+      const segment = period * t.nsPerTick + gil.checkOverheadNs();
+      if (window > 0) {
+        // Somebody waits: it will look at the GIL soon and, if it loses, sleep and need waking;
+        // a bulk would be cut right away, so plan only as far as the next event.
+        const room = this.host.sim.horizon() - this.host.sim.now - 1 - t.carryNs + window;
+        n = Math.min(n, Math.floor(room / (segment + window)));
+      }
+      if (window >= 0 && n >= 2 && gil.ticksUntilCheck(t) === period) {
+        t.bulkCycles = n;
+        t.bulkCarryNs = t.carryNs;
+        t.bulkSegmentNs = segment;
+        t.bulkWindowNs = window;
+        t.carryNs = 0;
+        t.segNs = t.bulkCarryNs + n * t.bulkSegmentNs + (n - 1) * window;
+        this.host.kernel.run(t, Math.round(t.segNs), this.bulkDone);
+        return;
       }
     }
     this.runPython(t);
   };
 
+  /** The bulk ran to its end, which is a check point: count its quiet checks, then do that check. */
   private readonly bulkDone = (t: SimThread): void => {
-    this.commitBulk(t, t.bulkCycles);
-    this.afterCheck(t);
+    const gil = this.host.gilOf(t);
+    const n = t.bulkCycles;
+    this.commitBulk(t, n - 1, n - 1);
+    this.commitTicks(t, gil.checkPeriodTicks()); // the last segment, up to the check
+    if (gil.checkDue(t)) gil.check(t, this.afterCheck);
+    else this.afterCheck(t);
   };
 
-  private commitBulk(t: SimThread, n: number): void {
+  /** Counts `segments` whole segments of a bulk and the `checks` quiet checks between them. */
+  private commitBulk(t: SimThread, segments: number, checks: number): void {
     const gil = this.host.gilOf(t);
-    const ticks = n * gil.checkPeriodTicks();
+    const ticks = segments * gil.checkPeriodTicks();
     t.bulkCycles = 0;
     t.opTicksLeft -= ticks;
     t.opTicksDone += ticks;
     t.ticksDone += ticks;
     this.host.sim.counters.ticks += ticks;
-    gil.commitQuietChecks(t, n);
+    if (checks > 0) gil.commitQuietChecks(t, checks, t.bulkWindowNs > 0);
+  }
+
+  /** CPU done so far in the thread's current burst. */
+  private burstProgress(t: SimThread): number {
+    const remaining = t.state === TaskState.Running ? t.burstLeft - this.host.kernel.burstDone(t) : t.burstLeft;
+    return Math.max(0, Math.round(t.segNs) - remaining);
+  }
+
+  /**
+   * Where a bulk holder stands: returns -1 inside a check's window (the semaphore is 1: another
+   * thread's compare-and-swap would win), else how far it is into its current segment, ns. The
+   * index of that segment is left in `t.bulkAt`.
+   */
+  private bulkPosition(t: SimThread): number {
+    const p = this.burstProgress(t);
+    if (p < t.bulkCarryNs) {
+      t.bulkAt = -1;
+      return -1;
+    }
+    const cycle = t.bulkSegmentNs + t.bulkWindowNs;
+    const q = p - t.bulkCarryNs;
+    const j = Math.min(t.bulkCycles - 1, Math.floor(q / cycle));
+    const r = q - j * cycle;
+    t.bulkAt = j;
+    return r < t.bulkSegmentNs ? r : -1;
+  }
+
+  /** Whether a thread running a bulk of quiet checks is inside a check's window right now. */
+  bulkWindowOpen(t: SimThread): boolean {
+    return t.bulkCycles > 0 && this.bulkPosition(t) < 0;
+  }
+
+  /**
+   * Ends a bulk where the holder stands. Inside a check's window: the burst ends with the window
+   * and then `onWindowEnd` runs (the holder's compare-and-swap), or, without one, the rest of the
+   * window is carried into a fresh segment. Inside a segment: a fresh segment to the next check.
+   */
+  cutBulk(t: SimThread, onWindowEnd: ((t: SimThread) => void) | null, retime = false): void {
+    if (t.bulkCycles === 0) return;
+    const gil = this.host.gilOf(t);
+    const r = this.bulkPosition(t);
+    const j = t.bulkAt;
+    const cycle = t.bulkSegmentNs + t.bulkWindowNs;
+    if (r < 0) {
+      // In the window of check j + 1 (or of the check before the bulk, j = -1): done so far,
+      // j + 1 segments and as many checks.
+      const p = this.burstProgress(t);
+      const windowEnd = j < 0 ? t.bulkCarryNs : t.bulkCarryNs + j * cycle + cycle;
+      const left = Math.max(0, windowEnd - p);
+      this.commitBulk(t, j + 1, j + 1);
+      if (onWindowEnd !== null) {
+        t.checkNext = this.afterCheck;
+        t.inSegment = false;
+        t.next = onWindowEnd;
+        this.host.kernel.setBurstLeft(t, Math.round(left));
+        t.segNs = left;
+        return;
+      }
+      t.carryNs += left;
+      this.replan(t, 0, retime);
+      return;
+    }
+    // In segment j: j segments and j checks behind it, and part of this one.
+    this.commitBulk(t, j, j);
+    const done = Math.min(gil.checkPeriodTicks() - 1, Math.floor(r / t.nsPerTick));
+    if (done > 0) this.commitTicks(t, done);
+    this.replan(t, r - done * t.nsPerTick, retime);
+  }
+
+  /**
+   * Starts a fresh burst of Python work from where the thread stands, `partialNs` into a tick;
+   * `retime`: first look up the cost of a tick again (the interpreter may have changed).
+   */
+  private replan(t: SimThread, partialNs: number, retime = false): void {
+    const gil = this.host.gilOf(t);
+    if (retime && t.opTicksLeft > 0) t.nsPerTick = this.nsPerTick(t);
+    const until = gil.ticksUntilCheck(t);
+    const k = Math.max(0, until < t.opTicksLeft ? until : t.opTicksLeft);
+    const ns = Math.max(0, k * t.nsPerTick - partialNs) + (k === until ? gil.checkOverheadNs() : 0) + t.carryNs;
+    t.carryNs = 0;
+    t.segTicks = k;
+    t.segNs = ns;
+    t.inSegment = true;
+    t.next = this.segmentDone;
+    this.host.kernel.setBurstLeft(t, Math.round(ns));
   }
 
   private readonly afterCCall = (t: SimThread): void => {
@@ -222,32 +325,15 @@ export class Runner {
   interrupt(t: SimThread): void {
     if (!t.inSegment && t.bulkCycles === 0) return;
     if (t.state !== TaskState.Running && t.state !== TaskState.Runnable) return;
-    const kernel = this.host.kernel;
-    const remaining = t.state === TaskState.Running ? t.burstLeft - kernel.burstDone(t) : t.burstLeft;
-    const gil = this.host.gilOf(t);
-    let doneNs: number;
+    // The interpreter may have changed under it (a policy swap): the rest runs at the new speed.
     if (t.bulkCycles > 0) {
-      const total = t.bulkCycles * t.segNs;
-      const elapsed = Math.max(0, total - remaining);
-      const cycles = Math.min(t.bulkCycles, Math.floor(elapsed / t.segNs));
-      this.commitBulk(t, cycles);
-      doneNs = elapsed - cycles * t.segNs;
-      t.segTicks = gil.checkPeriodTicks();
-    } else {
-      doneNs = Math.max(0, t.segNs - remaining);
+      this.cutBulk(t, null, true);
+      return;
     }
+    const doneNs = this.burstProgress(t);
     const done = Math.min(t.segTicks, Math.floor(doneNs / t.nsPerTick));
     if (done > 0) this.commitTicks(t, done);
-    const carry = Math.max(0, doneNs - done * t.nsPerTick);
-    if (t.opTicksLeft > 0) t.nsPerTick = this.nsPerTick(t);
-    const until = gil.ticksUntilCheck(t);
-    const k = Math.max(0, until < t.opTicksLeft ? until : t.opTicksLeft);
-    const ns = Math.max(0, k * t.nsPerTick - carry) + (k === until ? gil.checkOverheadNs() : 0);
-    t.segTicks = k;
-    t.segNs = ns;
-    t.inSegment = true;
-    t.next = this.segmentDone;
-    kernel.setBurstLeft(t, Math.round(ns));
+    this.replan(t, Math.max(0, doneNs - done * t.nsPerTick), true);
   }
 
   // ---- I/O ------------------------------------------------------------------------------------

@@ -75,8 +75,16 @@ export class SimThread extends Task {
   segNs = 0;
   /** Whether the current burst is a plain, interruptible segment of Python work. */
   inSegment = false;
-  /** Check cycles folded into the current burst (bulk run with nobody to interact with). */
+  /** Segments of Python work in the current bulk burst (0: not in a bulk), see `Runner.afterCheck`. */
   bulkCycles = 0;
+  /** Bulk layout: the window of the check done just before it, ns. */
+  bulkCarryNs = 0;
+  /** Bulk layout: one segment (a check period of ticks plus the release and re-take), ns. */
+  bulkSegmentNs = 0;
+  /** Bulk layout: one check's window (the futex_wake during which the semaphore is 1), ns. */
+  bulkWindowNs = 0;
+  /** Index of the segment the bulk holder was last found in (-1: the first window). */
+  bulkAt = 0;
   /** CPU owed by a check that completed at once (its syscall could not be observed): added to the next burst. */
   carryNs = 0;
 
