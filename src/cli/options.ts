@@ -22,7 +22,7 @@ export const options = {
   'check-interval': { type: 'string', help: 'Python 2 check interval in ticks (sys.setcheckinterval)' },
   'switch-interval': { type: 'string', help: 'Python 3 switch interval in seconds (sys.setswitchinterval)' },
   seed: { type: 'string', help: 'seed for the simulation\'s random choices' },
-  speed: { type: 'string', help: 'simulated seconds per wall second at start (e.g. 0.001 for slow motion)' },
+  speed: { type: 'string', help: 'simulated seconds per wall second at start (e.g. 0.001 for slow motion, or max)' },
   json: { type: 'boolean', help: 'print one JSON object instead of text' },
   markdown: { type: 'boolean', help: 'print a Markdown table' },
   record: { type: 'string', help: 'record the session to this JSON file' },

@@ -278,6 +278,10 @@ export class Simulation implements PolicyHost, RunnerHost {
     this.runner.interrupt(t);
   }
 
+  ticksIntoBurst(t: SimThread): number {
+    return this.runner.ticksIntoBurst(t);
+  }
+
   bulkWindowOpen(t: SimThread): boolean {
     return this.runner.bulkWindowOpen(t);
   }

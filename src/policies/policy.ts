@@ -30,6 +30,8 @@ export interface PolicyHost {
   gilTaken(t: SimThread, previousHolder: SimThread | null): void;
   /** Bookkeeping when a thread lets the GIL go. */
   gilReleased(t: SimThread): void;
+  /** Ticks of Python work done since the start of the thread's current burst (or its last check, in a bulk). */
+  ticksIntoBurst(t: SimThread): number;
   /** Whether a holder running a bulk of quiet checks is inside a check's window right now. */
   bulkWindowOpen(t: SimThread): boolean;
   /**

@@ -341,7 +341,10 @@ export class Py2Gil implements GilPolicy {
     const v = emptyView('py2');
     v.holder = this.owner === null ? -1 : this.owner.id;
     v.waiters = this.nwaiters;
-    v.ticker = Math.max(this._Py_Ticker, 0);
+    // The ticker as the holder's work stands now (a burst only commits its ticks when it ends).
+    const o = this.owner;
+    const live = o === null ? this._Py_Ticker : o.bulkCycles > 0 ? this._Py_CheckInterval - this.host.ticksIntoBurst(o) : this._Py_Ticker - this.host.ticksIntoBurst(o);
+    v.ticker = Math.max(live, 0);
     v.checkInterval = this._Py_CheckInterval;
     v.semValue = this.semValue();
     v.nwaiters = this.nwaiters;

@@ -251,6 +251,19 @@ export class Runner {
     return r < t.bulkSegmentNs ? r : -1;
   }
 
+  /**
+   * Ticks of Python work a thread has done since the start of its current burst of Python work
+   * (for a bulk, since its last check), for screens that show the ticker counting down.
+   */
+  ticksIntoBurst(t: SimThread): number {
+    if (t.bulkCycles > 0) {
+      const r = this.bulkPosition(t);
+      return r < 0 ? 0 : Math.min(this.host.gilOf(t).checkPeriodTicks(), Math.floor(r / t.nsPerTick));
+    }
+    if (!t.inSegment) return 0;
+    return Math.min(t.segTicks, Math.floor(this.burstProgress(t) / t.nsPerTick));
+  }
+
   /** Whether a thread running a bulk of quiet checks is inside a check's window right now. */
   bulkWindowOpen(t: SimThread): boolean {
     return t.bulkCycles > 0 && this.bulkPosition(t) < 0;
