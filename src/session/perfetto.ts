@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../config/input-error.js';
 import { copyCounters, createCounters, type Counters } from '../engine/counters.js';
@@ -80,10 +80,21 @@ function actionName(a: SessionAction): string {
  * the re-simulation did not reproduce the recording.
  */
 export function perfettoTrace(session: SessionFile): { trace: ChromeTrace; divergence: Divergence | null } {
+  const traceEvents: TraceEvent[] = [];
+  const { otherData, divergence } = perfettoEvents(session, (e) => traceEvents.push(e));
+  return { trace: { traceEvents, displayTimeUnit: 'ns', otherData }, divergence };
+}
+
+/**
+ * The events of `perfettoTrace`, handed to `emit` as the re-simulation makes them (in no
+ * particular order: the format does not need one), so that a long session never has to be
+ * held in memory as a whole.
+ */
+export function perfettoEvents(session: SessionFile, emit: (e: TraceEvent) => void): { otherData: ChromeTrace['otherData']; divergence: Divergence | null } {
   const player = new ReplayPlayer(session);
   const sim = player.driver.sim;
-  const events: TraceEvent[] = [];
-  const meta: TraceEvent[] = [];
+  const events = { push: emit };
+  const meta = events;
 
   // Processes and threads.
   const pids = new Map<string, number>();
@@ -199,33 +210,97 @@ export function perfettoTrace(session: SessionFile): { trace: ChromeTrace; diver
     prev = { atNs: s.atNs, counters: copyCounters(c) };
   });
 
-  events.sort((a, b) => a.ts - b.ts);
   const h = session.header;
   return {
-    trace: {
-      traceEvents: [...meta, ...events],
-      displayTimeUnit: 'ns',
-      otherData: { source: basename(session.file), preset: String(h.config.preset.name), seed: h.config.seed, recordedBy: `gil-top ${h.gilTop}`, createdAt: h.createdAt },
-    },
+    otherData: { source: basename(session.file), preset: String(h.config.preset.name), seed: h.config.seed, recordedBy: `gil-top ${h.gilTop}`, createdAt: h.createdAt },
     divergence: player.divergence,
   };
 }
 
 /**
- * Writes a trace to `out`: never over an existing file without `force`, and through a temporary
- * file renamed into place, so a failed export leaves no half-written file behind.
+ * Exports a session to `out` as it re-simulates it, streaming the events to a temporary file
+ * renamed into place at the end. Never overwrites an existing file without `force`.
  */
-export function writeTrace(trace: ChromeTrace, out: string, force: boolean): number {
-  if (!force && existsSync(out)) throw new InputError(`${out}: already exists (use --force to overwrite it)`);
-  const body = `{"displayTimeUnit":"ns","otherData":${JSON.stringify(trace.otherData)},"traceEvents":[\n${trace.traceEvents.map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`;
-  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+export function writePerfetto(session: SessionFile, out: string, force: boolean): { events: number; bytes: number; divergence: Divergence | null } {
+  const w = new TraceWriter(out, force);
   try {
-    writeFileSync(tmp, body);
-    renameSync(tmp, out);
+    const { otherData, divergence } = perfettoEvents(session, (e) => w.event(e));
+    return { ...w.finish(otherData), divergence };
   } catch (e) {
-    rmSync(tmp, { force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${out}: cannot be written (${code === 'ENOENT' ? 'no such folder' : code ?? (e as Error).message})`);
+    w.abort();
+    throw e;
   }
-  return body.length;
+}
+
+/** Writes a trace held in memory to `out` (same rules as `writePerfetto`); returns its size in bytes. */
+export function writeTrace(trace: ChromeTrace, out: string, force: boolean): number {
+  const w = new TraceWriter(out, force);
+  for (const e of trace.traceEvents) w.event(e);
+  return w.finish(trace.otherData).bytes;
+}
+
+/** Streams `{"traceEvents": [...]}` to a temporary file, one event per line, then renames it. */
+class TraceWriter {
+  private readonly tmp: string;
+  private fd: number | null;
+  private buffer = '';
+  events = 0;
+  bytes = 0;
+
+  constructor(
+    readonly out: string,
+    force: boolean,
+  ) {
+    if (!force && existsSync(out)) throw new InputError(`${out}: already exists (use --force to overwrite it)`);
+    this.tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+    try {
+      this.fd = openSync(this.tmp, 'w');
+    } catch (e) {
+      throw this.error(e);
+    }
+    this.write('{"displayTimeUnit":"ns","traceEvents":[\n');
+  }
+
+  event(e: TraceEvent): void {
+    this.write((this.events++ === 0 ? '' : ',\n') + JSON.stringify(e));
+  }
+
+  finish(otherData: ChromeTrace['otherData']): { events: number; bytes: number } {
+    this.write(`\n],"otherData":${JSON.stringify(otherData)}}\n`);
+    this.flush();
+    closeSync(this.fd!);
+    this.fd = null;
+    try {
+      renameSync(this.tmp, this.out);
+    } catch (e) {
+      rmSync(this.tmp, { force: true });
+      throw this.error(e);
+    }
+    return { events: this.events, bytes: this.bytes };
+  }
+
+  /** Removes the temporary file after a failure. */
+  abort(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    rmSync(this.tmp, { force: true });
+  }
+
+  private write(s: string): void {
+    this.buffer += s;
+    if (this.buffer.length >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    const buf = Buffer.from(this.buffer, 'utf8');
+    this.buffer = '';
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd!, buf, off);
+    this.bytes += buf.length;
+  }
+
+  private error(e: unknown): InputError {
+    const code = (e as NodeJS.ErrnoException).code;
+    return new InputError(`${this.out}: cannot be written (${code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'is a folder' : code ?? (e as Error).message})`);
+  }
 }

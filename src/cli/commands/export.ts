@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { InputError } from '../../config/input-error.js';
-import { perfettoTrace, writeTrace } from '../../session/perfetto.js';
+import { writePerfetto } from '../../session/perfetto.js';
 import { readSessionFile } from '../../session/session-file.js';
 import type { Parsed } from '../options.js';
 
@@ -16,9 +16,8 @@ export async function exportCommand(p: Parsed): Promise<number> {
   const session = readSessionFile(p.args[0]);
   if (!force && existsSync(out)) throw new InputError(`${out}: already exists (use --force to overwrite it)`);
   for (const w of session.warnings) process.stderr.write(`gil-top: warning: ${w}\n`);
-  const { trace, divergence } = perfettoTrace(session);
+  const { events, bytes, divergence } = writePerfetto(session, out, force);
   if (divergence !== null) process.stderr.write(`gil-top: warning: the re-simulation diverges from the recording (${divergence.message}); the thread and core tracks show what this gil-top simulates\n`);
-  const bytes = writeTrace(trace, out, force);
-  process.stderr.write(`gil-top: wrote ${out} (${trace.traceEvents.length} events, ${(bytes / 1e6).toFixed(1)} MB); open it at https://ui.perfetto.dev or chrome://tracing\n`);
+  process.stderr.write(`gil-top: wrote ${out} (${events} events, ${(bytes / 1e6).toFixed(1)} MB); open it at https://ui.perfetto.dev or chrome://tracing\n`);
   return 0;
 }
