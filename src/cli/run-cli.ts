@@ -1,7 +1,7 @@
 import { InputError } from '../config/input-error.js';
 import { commandHandlers } from './commands/index.js';
 import { helpText, parseCommandLine } from './options.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../version.js';
 
 /** Parses the command line once and dispatches; returns the exit status (2 for bad input). */
 export async function runCli(argv: string[]): Promise<number> {

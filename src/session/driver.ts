@@ -74,7 +74,8 @@ export class SessionDriver {
     while (!this.sim.finished && done < maxEvents) {
       const stop = Math.min(targetNs, this.nextSampleNs);
       done += this.sim.runUntil(stop, maxEvents - done);
-      if (this.sim.finished || this.sim.now < stop) break;
+      // Out of budget before every event at or before `stop` ran: no sample yet.
+      if (this.sim.finished || this.sim.now < stop || this.sim.sim.queue.peekTime() <= stop) break;
       if (stop === this.nextSampleNs) {
         this.nextSampleNs += this.sampleEveryNs;
         if (this.listeners.some((l) => l.onSample)) {

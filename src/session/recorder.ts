@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../config/input-error.js';
-import { packageVersion } from '../cli/version.js';
+import { packageVersion } from '../version.js';
 import type { Snapshot } from '../engine/types.js';
 import { SessionDriver, type DriverListener, type LoggedAction } from './driver.js';
 import type { Overrides, Preset } from '../config/load.js';

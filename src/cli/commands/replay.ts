@@ -2,7 +2,7 @@ import { InputError } from '../../config/input-error.js';
 import { verifySession, type ReplayReport } from '../../session/replay.js';
 import { readSessionFile } from '../../session/session-file.js';
 import type { Parsed } from '../options.js';
-import { packageVersion } from '../version.js';
+import { packageVersion } from '../../version.js';
 import { formatSummary } from './run.js';
 
 /**
