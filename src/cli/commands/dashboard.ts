@@ -27,6 +27,10 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
   // React's development build costs several times more per frame; the dashboard is not a
   // React app under development. NODE_ENV is read when React loads, hence the late imports.
   process.env.NODE_ENV ??= 'production';
+  // Ink draws only the last frame when it believes it runs in CI (CI=true, as in a CI job that
+  // opens a terminal for an end-to-end test). Both ends are TTYs here: somebody is watching.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   // (This file has no JSX for the same reason: the JSX runtime would load React at once.)
   const [{ createElement }, { render }, { App }, { DashboardController }] = await Promise.all([import('react'), import('ink'), import('../../tui/app.js'), import('../../tui/controller.js')]);
   const preset = loadPreset(typeof p.values.preset === 'string' ? p.values.preset : DEFAULT_PRESET);
