@@ -341,12 +341,13 @@ export class Simulation implements PolicyHost, RunnerHost {
     return this.lastRequestAt.get(t)! - this.firstRequestAt.get(t)!;
   }
 
-  /** Records a thread's view on the trace when it changes. */
+  /** Records a thread's view on the trace when it changes (nothing to do when tracing is off). */
   private observe(t: SimThread): void {
+    if (this.trace === null) return;
     const v = this.viewOf(t);
     if (v === this.lastView[t.id]) return;
     this.lastView[t.id] = v;
-    if (this.trace !== null) this.trace.push(this.sim.now, t.id, v);
+    this.trace.push(this.sim.now, t.id, v);
   }
 
   private viewOf(t: SimThread): ThreadView {
@@ -381,7 +382,10 @@ export class Simulation implements PolicyHost, RunnerHost {
   enableTrace(capacity = 1 << 18): TraceBuffer {
     if (this.trace === null) {
       this.trace = new TraceBuffer(capacity);
-      for (const t of this.threads) this.trace.push(this.sim.now, t.id, this.lastView[t.id] as ThreadView);
+      for (const t of this.threads) {
+        this.lastView[t.id] = this.viewOf(t);
+        this.trace.push(this.sim.now, t.id, this.lastView[t.id] as ThreadView);
+      }
     }
     return this.trace;
   }
@@ -422,7 +426,7 @@ export class Simulation implements PolicyHost, RunnerHost {
           process: t.process,
           python: t.python,
           daemon: t.daemon,
-          view: threadViewNames[this.lastView[t.id]],
+          view: threadViewNames[this.viewOf(t)],
           core: running ? t.core : -1,
           holdsGil: holders.has(t),
           cpuNs: t.cpuNs + unaccounted,
