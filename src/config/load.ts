@@ -26,15 +26,19 @@ export interface Preset extends PresetFile {
   machine: MachineProfile;
 }
 
-/** Reads a JSON file, turning "missing" and "not JSON" into one clear line. */
-export function readJson(file: string): unknown {
-  let text: string;
+/** Reads a text file, turning "missing" or "a folder" into one clear line. */
+export function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${file}: cannot be read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code ?? 'unknown error'})`);
   }
+}
+
+/** Reads a JSON file, turning "missing" and "not JSON" into one clear line. */
+export function readJson(file: string): unknown {
+  const text = readText(file);
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../config/input-error.js';
-import { fieldPath } from '../config/load.js';
+import { fieldPath, readText } from '../config/load.js';
 import { presetFileSchema } from '../config/preset-schema.js';
 import { profileFileSchema } from '../config/profile-schema.js';
 import type { Snapshot } from '../engine/types.js';
@@ -211,13 +210,7 @@ const seconds = (ns: number) => `${(ns / 1e9).toFixed(3)} s`;
  * a warning, and so is a missing end line.
  */
 export function readSessionFile(file: string): SessionFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot be read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code ?? 'unknown error'})`);
-  }
+  const text = readText(file);
   if (text.trim() === '') throw new InputError(`${file}: is empty (not a gil-top session)`);
   const lines = text.split('\n');
   const warnings: string[] = [];
