@@ -3,7 +3,7 @@ import type { MachineProfile } from '../os/machine-profile.js';
 import { TaskState } from '../os/task.js';
 import { createPolicy } from '../policies/create-policy.js';
 import type { GilPolicy, PolicyHost, PolicyName } from '../policies/policy.js';
-import { compileProgram, socketRoles, usToNs } from '../workloads/program.js';
+import { compileProgram, Ins, socketRoles, usToNs } from '../workloads/program.js';
 import { Runner, type RunnerHost } from '../workloads/runner.js';
 import { Activity, GilPhase, SimThread } from '../workloads/sim-thread.js';
 import { Connection } from '../workloads/socket.js';
@@ -67,20 +67,17 @@ export class Simulation implements PolicyHost, RunnerHost {
         program: compileProgram(spec.program),
       });
       this.threads.push(t);
-      if (python) {
-        let proc = this.processes.find((p) => p.name === process);
-        if (proc === undefined) {
-          proc = { name: process, gil: null as unknown as GilPolicy, threads: [] };
-          this.processes.push(proc);
-        }
-        t.processIndex = this.processes.indexOf(proc);
-        proc.threads.push(t);
-      }
       if (!t.daemon) this.alive++;
     }
-    for (const proc of this.processes) {
-      const threaded = proc.threads.length > 1 || !proc.threads[0].isMain;
-      proc.gil = createPolicy(config.policy, this, { holder: null, threaded, checkInterval: config.checkInterval, switchIntervalNs: config.switchIntervalNs });
+    // One GIL per Python process, created once its threads are known: Python 2 has no GIL at all
+    // in a process that never started a thread.
+    const byProcess = new Map<string, SimThread[]>();
+    for (const t of this.threads) if (t.python) byProcess.set(t.process, [...(byProcess.get(t.process) ?? []), t]);
+    for (const [name, threads] of byProcess) {
+      const threaded = threads.length > 1 || !threads[0].isMain;
+      const gil = createPolicy(config.policy, this, { holder: null, threaded, checkInterval: config.checkInterval, switchIntervalNs: config.switchIntervalNs });
+      for (const t of threads) t.processIndex = this.processes.length;
+      this.processes.push({ name, gil, threads });
     }
     this.lastView = new Uint8Array(this.threads.length).fill(ThreadView.New);
     this.connect(specs.map(([s]) => s));
@@ -443,7 +440,7 @@ export class Simulation implements PolicyHost, RunnerHost {
       processes: this.processes.map((p) => ({ name: p.name, gil: p.gil.view() })),
       counters: copyCounters(this.sim.counters),
       clients: this.threads
-        .filter((t) => !t.python && (this.latencies.has(t) || t.program.code.some((i) => i.code === 11)))
+        .filter((t) => !t.python && (this.latencies.has(t) || t.program.code.some((i) => i.code === Ins.RequestBegin)))
         .map((t) => {
           const rec = this.latencies.get(t);
           const has = rec !== undefined && rec.count > 0;
