@@ -1,5 +1,6 @@
 import type { ControlAction } from '../engine/types.js';
 import type { SessionDriver } from './driver.js';
+import type { ReplayPlayer } from './replay.js';
 
 /**
  * Simulated seconds per wall second that stand for "flat out": finite so that it logs as a
@@ -48,10 +49,16 @@ export class LiveLoop {
   /** Wall time the last slice spent in the engine, ms. */
   lastSliceMs = 0;
 
+  /**
+   * @param player a recording to play back instead of a live run (its driver is `driver`): the
+   *   engine then moves only through the player, which applies the recorded actions, and pause
+   *   and speed only pace the playback (they are not logged: the run is not changed).
+   */
   constructor(
     public driver: SessionDriver,
     speed = DEFAULT_SPEED,
     opts: LiveLoopOptions = {},
+    readonly player: ReplayPlayer | null = null,
   ) {
     this.speed = speed;
     this.budgetMs = opts.budgetMs ?? 8;
@@ -68,20 +75,40 @@ export class LiveLoop {
     const gap = Math.min(Math.max(0, start - this.lastWall), this.maxGapMs);
     this.lastWall = start;
     const sim = this.driver.sim;
-    if (this.paused || sim.finished) {
+    if (this.paused || this.over) {
       this.lastSliceMs = 0;
       return 0;
     }
     // Never owe more than one gap's worth: if the engine cannot keep up, it runs as fast as it can.
     this.targetNs = Math.min(Math.max(this.targetNs, sim.now) + this.speed * gap * 1e6, sim.now + this.speed * this.maxGapMs * 1e6);
     const target = Math.floor(this.targetNs);
+    const speed = this.speed;
     let done = 0;
-    while (sim.now < target && !sim.finished) {
-      const n = this.driver.advanceTo(target, this.chunkEvents);
+    while (sim.now < target && !this.over) {
+      const n = this.player !== null ? this.player.advanceTo(target, this.chunkEvents) : this.driver.advanceTo(target, this.chunkEvents);
       done += n;
-      if (n === 0 || this.clock() - start >= this.budgetMs) break;
+      // A recorded pause or speed change (playback) takes effect at once.
+      if (n === 0 || this.paused || this.speed !== speed || this.clock() - start >= this.budgetMs) break;
     }
     this.lastSliceMs = this.clock() - start;
+    return done;
+  }
+
+  /** Whether nothing is left to run: the run finished, or the playback reached the end of its recording (or diverged). */
+  get over(): boolean {
+    return this.player !== null ? this.player.done : this.driver.sim.finished;
+  }
+
+  /** Playback: runs the player up to `targetNs` (through recorded pauses), within `maxEvents`; returns the events processed. */
+  private play(player: ReplayPlayer, targetNs: number, maxEvents = Infinity): number {
+    const sim = this.driver.sim;
+    let done = 0;
+    for (let i = 0; i < 1000 && !player.done && done < maxEvents && sim.now < targetNs; i++) {
+      const [now, next, checked] = [sim.now, player.nextAction, player.samplesChecked];
+      const n = player.advanceTo(targetNs, maxEvents - done);
+      done += n;
+      if (n === 0 && sim.now === now && player.nextAction === next && player.samplesChecked === checked) break;
+    }
     return done;
   }
 
@@ -89,7 +116,7 @@ export class LiveLoop {
   pause(): void {
     if (this.paused) return;
     this.paused = true;
-    this.driver.act({ type: 'pause' });
+    if (this.player === null) this.driver.act({ type: 'pause' });
   }
 
   /** Resumes from the current instant. */
@@ -98,7 +125,7 @@ export class LiveLoop {
     this.paused = false;
     this.lastWall = this.clock();
     this.targetNs = this.driver.sim.now;
-    this.driver.act({ type: 'resume' });
+    if (this.player === null) this.driver.act({ type: 'resume' });
   }
 
   togglePause(): void {
@@ -111,7 +138,7 @@ export class LiveLoop {
     if (speed === this.speed) return;
     this.speed = speed;
     this.targetNs = this.driver.sim.now;
-    this.driver.act({ type: 'speed', speed });
+    if (this.player === null) this.driver.act({ type: 'speed', speed });
   }
 
   /** One step along `speedSteps` (+1 faster, -1 slower); returns the new speed. */
@@ -123,13 +150,15 @@ export class LiveLoop {
   /** Processes exactly one event (pausing first): for looking at a run event by event. */
   stepEvent(): boolean {
     this.pause();
-    return this.driver.stepEvent();
+    if (this.player === null) return this.driver.stepEvent();
+    return this.play(this.player, Infinity, 1) > 0;
   }
 
   /** Advances one simulated millisecond (pausing first). */
   stepMillisecond(): number {
     this.pause();
-    return this.driver.advanceTo(this.driver.sim.now + 1e6);
+    const target = this.driver.sim.now + 1e6;
+    return this.player === null ? this.driver.advanceTo(target) : this.play(this.player, target);
   }
 
   /** Applies a change to the engine at the current instant. */

@@ -38,6 +38,11 @@ export class ReplayPlayer {
   samplesChecked = 0;
   /** The first difference found, null while everything matches. */
   divergence: Divergence | null = null;
+  /**
+   * Whether `advanceTo` returns right after applying a recorded pause (the dashboard holds its
+   * playback there, as the recording was held); `verify` runs straight through.
+   */
+  stopAtPause = false;
   /** Where the recording stops: the end line's instant, or the last complete line's. */
   readonly endNs: number;
   readonly endEvents: number;
@@ -92,6 +97,7 @@ export class ReplayPlayer {
       if (isAction) {
         this.nextAction++;
         this.driver.act(actions[a].action);
+        if (this.stopAtPause && actions[a].action.type === 'pause') break;
       } else this.check(samples[this.samplesChecked]);
     }
     if (!this.endChecked && this.done) {

@@ -2,12 +2,13 @@ import type { Overrides, Preset } from '../config/load.js';
 import { limits } from '../config/preset-schema.js';
 import type { TraceBuffer } from '../engine/trace.js';
 import { policyNames } from '../policies/policy.js';
-import { SessionDriver } from '../session/driver.js';
+import { isEngineAction, SessionDriver, type LoggedAction, type SessionAction } from '../session/driver.js';
 import { DEFAULT_SPEED, FLAT_OUT, LiveLoop, nextStep, type LiveLoopOptions } from '../session/live-loop.js';
+import type { ReplayPlayer } from '../session/replay.js';
 import { defaultSampleEveryNs } from '../session/session-file.js';
 import { fmtSpan, fmtSpeed } from './format.js';
 import { FrameHistory } from './history.js';
-import { bindingFor, type KeyAction, type KeyPress } from './keymap.js';
+import { bindingFor, runChangingActions, type KeyAction, type KeyPress } from './keymap.js';
 import { TimelineModel } from './timeline-model.js';
 import { buildView, timelineColumns, type Overlay, type ViewModel } from './view-model.js';
 
@@ -37,6 +38,12 @@ export interface DashboardSetup {
   record?: (driver: SessionDriver) => ActiveRecording | null;
   loop?: LiveLoopOptions;
   startPaused?: boolean;
+  /**
+   * A recording to play back (read-only) instead of a live run: its driver is shown, its
+   * recorded actions change the run at their instants, and its recorded pauses and speed
+   * changes pace the playback. `preset` should be the player's.
+   */
+  replay?: ReplayPlayer;
 }
 
 /**
@@ -57,20 +64,72 @@ export class DashboardController {
   private history = new FrameHistory();
   private timeline: TimelineModel | null = null;
   private presetsCache: Preset[] | null = null;
+  /** The recording played back, null for a live run. */
+  readonly player: ReplayPlayer | null;
+  /** The playback is held at a pause of the recording (a recorded resume lifts it). */
+  private heldByRecording = false;
+  /** The end of the playback has been announced. */
+  private endShown = false;
 
   constructor(readonly setup: DashboardSetup) {
-    this.preset = setup.preset;
+    this.player = setup.replay ?? null;
+    this.preset = this.player?.preset ?? setup.preset;
     this.overrides = { ...(setup.overrides ?? {}) };
-    this.loop = new LiveLoop(this.newDriver(), setup.speed ?? DEFAULT_SPEED, setup.loop);
+    this.loop = new LiveLoop(this.newDriver(), setup.speed ?? DEFAULT_SPEED, setup.loop, this.player);
     if (setup.startPaused) this.loop.pause();
     this.message = `${this.preset.title}`;
+    const p = this.player;
+    if (p !== null) {
+      p.stopAtPause = true;
+      p.driver.addListener({ onAction: (e) => this.onRecordedAction(e) });
+      const n = p.schedule.length;
+      this.message = `replaying ${p.session.file} (recorded ${p.session.header.createdAt}): ${n} action${n === 1 ? '' : 's'}, ${p.session.samples.length} samples; read-only`;
+      this.checkReplayEnd();
+    }
   }
 
   get driver(): SessionDriver {
     return this.loop.driver;
   }
 
+  /** A recorded action took effect in the playback (the loop logs nothing while replaying). */
+  private onRecordedAction(e: LoggedAction): void {
+    const at = `at t=${(e.atNs / 1e9).toFixed(6)} s`;
+    const a = e.action;
+    if (a.type === 'pause') {
+      if (this.loop.paused) return;
+      this.loop.pause();
+      this.heldByRecording = true;
+      this.message = `the recording paused here, ${at}: space continues the playback`;
+    } else if (a.type === 'resume') {
+      if (!this.heldByRecording) return;
+      this.heldByRecording = false;
+      this.loop.resume();
+      this.message = `the recording resumed ${at}`;
+    } else if (a.type === 'speed') {
+      this.loop.setSpeed(a.speed);
+      this.message = `the recording set the speed to ${fmtSpeed(a.speed, FLAT_OUT)} ${at}`;
+    } else if (isEngineAction(a)) this.message = `recorded: ${describeAction(a)} ${at}`;
+  }
+
+  /** Announces the end of a playback once: complete and matching, or where it diverged. */
+  private checkReplayEnd(): void {
+    const p = this.player;
+    if (p === null || this.endShown || !p.done) return;
+    this.endShown = true;
+    const d = p.divergence;
+    this.message =
+      d === null
+        ? `replay complete: matches the recording (${p.samplesChecked} samples${p.session.end === null ? '' : ' and the final summary'}, ${p.nextAction} actions) at t=${(this.driver.sim.now / 1e9).toFixed(6)} s`
+        : `replay diverges at t=${(d.atNs / 1e9).toFixed(6)} s: ${d.message}`;
+  }
+
   private newDriver(): SessionDriver {
+    if (this.player !== null) {
+      const d = this.player.driver;
+      this.trace = d.sim.enableTrace();
+      return d;
+    }
     const d = new SessionDriver(this.preset, this.overrides, defaultSampleEveryNs);
     this.trace = d.sim.enableTrace();
     this.history = new FrameHistory();
@@ -90,6 +149,7 @@ export class DashboardController {
       this.recording.finalize('finished');
       this.message = `run finished; recording written to ${this.recording.file}`;
     }
+    this.checkReplayEnd();
     return moved;
   }
 
@@ -116,6 +176,7 @@ export class DashboardController {
       latencyMs: this.history.latencyMs,
       message: this.message,
       overlay: this.overlay,
+      replay: this.player === null ? undefined : { done: this.player.done, divergence: this.player.divergence },
     });
   }
 
@@ -128,7 +189,12 @@ export class DashboardController {
     }
     const b = bindingFor(k);
     if (b === undefined) return false;
+    if (this.player !== null && runChangingActions.has(b.action)) {
+      this.message = `replay: read-only (${k.input} would change the run; space, + -, . , [ ] ? and q work)`;
+      return true;
+    }
     this.run(b.action);
+    if (this.player !== null) this.afterPlaybackKey(b.action);
     return true;
   }
 
@@ -229,6 +295,15 @@ export class DashboardController {
     }
   }
 
+  /** Playback keys: the user takes over pausing from the recording; the end is announced. */
+  private afterPlaybackKey(action: KeyAction): void {
+    if (action === 'togglePause' || action === 'stepEvent' || action === 'stepMillisecond') this.heldByRecording = false;
+    if (this.player?.done === true && (action === 'stepEvent' || action === 'stepMillisecond' || action === 'togglePause')) {
+      this.endShown = false;
+      this.checkReplayEnd();
+    }
+  }
+
   private presets(): Preset[] {
     this.presetsCache ??= this.setup.listPresets?.() ?? [this.preset];
     return this.presetsCache;
@@ -262,6 +337,24 @@ export class DashboardController {
   /** Ends the session: finalises a recording in progress. */
   close(): void {
     if (this.recording !== null && !this.recording.finalized) this.recording.finalize('quit');
+  }
+}
+
+/** An engine action in words, as the message line shows it. */
+function describeAction(a: SessionAction): string {
+  switch (a.type) {
+    case 'policy':
+      return `policy -> ${a.policy}`;
+    case 'checkInterval':
+      return `check interval -> ${a.ticks} ticks`;
+    case 'switchInterval':
+      return `switch interval -> ${fmtSpan(a.ns)}`;
+    case 'cores':
+      return `cores -> ${a.cores}`;
+    case 'signal':
+      return 'SIGINT sent';
+    default:
+      return a.type;
   }
 }
 

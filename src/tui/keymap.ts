@@ -74,11 +74,14 @@ export function bindingFor(k: KeyPress): KeyBinding | undefined {
   return keymap.find((b) => b.inputs.includes(k.input));
 }
 
-/** The one-line footer: `?:help space:pause ...`, cut to `width`. */
-export function footerText(width: number): string {
+/** Actions that change the run: off while a recording plays back (it is read-only). */
+export const runChangingActions: ReadonlySet<KeyAction> = new Set<KeyAction>(['cyclePolicy', 'intervalDown', 'intervalUp', 'coreAdd', 'coreRemove', 'signal', 'restart', 'presets', 'record']);
+
+/** The one-line footer: `?:help space:pause ...`, cut to `width` (without the keys in `off`). */
+export function footerText(width: number, off: ReadonlySet<KeyAction> = new Set()): string {
   let out = '';
   for (const b of keymap) {
-    if (b.footer === undefined) continue;
+    if (b.footer === undefined || off.has(b.action)) continue;
     const part = `${b.label.split(' ')[0]} ${b.footer}`;
     if (out.length + part.length + 2 > width) break;
     out += (out === '' ? '' : '  ') + part;

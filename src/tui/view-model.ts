@@ -3,7 +3,7 @@ import { ThreadView } from '../engine/trace.js';
 import type { Snapshot, ThreadSnapshot } from '../engine/types.js';
 import { FLAT_OUT } from '../session/live-loop.js';
 import { clip, fit, fmtCount, fmtDuration, fmtPct, fmtSimTime, fmtSpan, fmtSpeed, wrap } from './format.js';
-import { keymap, footerText } from './keymap.js';
+import { keymap, footerText, runChangingActions } from './keymap.js';
 import { BLANK } from './timeline-model.js';
 
 /** The smallest terminal the dashboard draws in. */
@@ -51,6 +51,10 @@ export interface HeaderView {
   paused: boolean;
   finished: boolean;
   recording: boolean;
+  /** Playing a recording back (read-only). */
+  replay?: boolean;
+  /** The playback differs from its recording. */
+  diverged?: boolean;
 }
 
 /** One core as a bar. */
@@ -116,6 +120,8 @@ export interface ViewModel {
   /** Set when the terminal is too small: the only thing drawn. */
   tooSmall: string | null;
   header: HeaderView;
+  /** A loud line under the header (a replay that diverges), null for none. */
+  banner: string | null;
   cores: CoresView;
   gil: GilLine[];
   timeline: TimelineView | null;
@@ -148,6 +154,16 @@ export interface ViewInput {
   latencyMs: number[];
   message: string;
   overlay: Overlay;
+  /** Set when a recording plays back. */
+  replay?: ReplayState;
+}
+
+/** Where a playback stands, for the header and the banner. */
+export interface ReplayState {
+  /** It reached the end of the recording (or diverged). */
+  done: boolean;
+  /** The first divergence, null while everything matches. */
+  divergence: { atNs: number; message: string } | null;
 }
 
 /** Builds a frame's rows for a terminal of `width` x `height` (height: lines we may draw). */
@@ -156,11 +172,14 @@ export function buildView(input: ViewInput): ViewModel {
   const help = keymap.map((b) => ({ keys: b.label, description: b.description }));
   const base = input.base !== undefined && input.base.now < snap.now ? input.base : undefined;
   const header = headerView(input);
+  const d = input.replay?.divergence ?? null;
+  const banner = d === null ? null : clip(`REPLAY DIVERGES at t=${(d.atNs / 1e9).toFixed(6)} s: ${d.message}`, width);
   const empty: ViewModel = {
     width,
     height,
     tooSmall: null,
     header,
+    banner,
     cores: { form: 'bars', perLine: 1, cellWidth: 0, rows: [], compact: [], summary: '' },
     gil: [],
     timeline: null,
@@ -169,7 +188,7 @@ export function buildView(input: ViewInput): ViewModel {
     chartHeight: 0,
     description: [],
     message: clip(input.message, width),
-    footer: footerText(width),
+    footer: footerText(width, input.replay !== undefined ? runChangingActions : undefined),
     overlay: input.overlay,
     help,
   };
@@ -177,7 +196,7 @@ export function buildView(input: ViewInput): ViewModel {
   if (input.overlay.kind !== 'none') return empty;
 
   // Lines: header, message, footer are fixed; the rest is shared out by priority.
-  let free = height - 3;
+  let free = height - 3 - (banner === null ? 0 : 1);
   const gil = gilView(snap, base);
   const pythonThreads = snap.threads;
   const timelineWanted = input.timeline === null ? 0 : 1 + pythonThreads.length;
@@ -220,8 +239,10 @@ function headerView(input: ViewInput): HeaderView {
     seed: input.seed,
     cores: `${s.cores.length} core${s.cores.length === 1 ? '' : 's'}`,
     paused: input.paused,
-    finished: s.finished,
+    finished: input.replay !== undefined ? input.replay.done && input.replay.divergence === null : s.finished,
     recording: input.recording,
+    replay: input.replay !== undefined,
+    diverged: input.replay?.divergence != null,
   };
 }
 

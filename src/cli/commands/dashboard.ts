@@ -2,6 +2,7 @@ import { InputError } from '../../config/input-error.js';
 import { listPresets, loadPreset } from '../../config/load.js';
 import { installFinalizers, SessionRecorder } from '../../session/recorder.js';
 import { DEFAULT_SPEED, FLAT_OUT } from '../../session/live-loop.js';
+import type { DashboardController, DashboardSetup } from '../../tui/controller.js';
 import { numberOption, overridesFrom, type Parsed } from '../options.js';
 
 /** The preset the dashboard opens with no --preset. */
@@ -24,6 +25,46 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
     process.stderr.write('gil-top: the dashboard needs a terminal (stdin and stdout must be a TTY); for a headless run use `gil-top run --preset NAME`\n');
     return 2;
   }
+  const preset = loadPreset(typeof p.values.preset === 'string' ? p.values.preset : DEFAULT_PRESET);
+  const overrides = overridesFrom(p.values);
+  const speed = speedOption(p.values.speed);
+  const recordFile = typeof p.values.record === 'string' ? p.values.record : undefined;
+  const force = p.values.force === true;
+  const uninstall: (() => void)[] = [];
+  try {
+    const controller = await showDashboard(
+      {
+        preset,
+        overrides,
+        speed,
+        listPresets,
+        record:
+          recordFile === undefined
+            ? undefined
+            : (driver) => {
+                const r = new SessionRecorder(recordFile, driver, { force });
+                // A kill or a crash still ends the file properly.
+                uninstall.push(installFinalizers(r));
+                return r;
+              },
+      },
+      // A recording installs its own handlers (they end the file first).
+      { exitOnSignals: recordFile === undefined },
+    );
+    const rec = controller.recording;
+    if (rec !== null) process.stdout.write(`gil-top: session recorded to ${rec.file}\n`);
+  } finally {
+    for (const u of uninstall) u();
+  }
+  return 0;
+}
+
+/**
+ * Draws the dashboard for `setup` in the alternate screen until the user quits (the live run of
+ * `gil-top`, or the playback of `gil-top replay FILE`); returns its controller. The caller has
+ * checked that stdin and stdout are a terminal.
+ */
+export async function showDashboard(setup: DashboardSetup, opts: { exitOnSignals?: boolean } = {}): Promise<DashboardController> {
   // React's development build costs several times more per frame; the dashboard is not a
   // React app under development. NODE_ENV is read when React loads, hence the late imports.
   process.env.NODE_ENV ??= 'production';
@@ -33,27 +74,7 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
   delete process.env.CONTINUOUS_INTEGRATION;
   // (This file has no JSX for the same reason: the JSX runtime would load React at once.)
   const [{ createElement }, { render }, { App }, { DashboardController }] = await Promise.all([import('react'), import('ink'), import('../../tui/app.js'), import('../../tui/controller.js')]);
-  const preset = loadPreset(typeof p.values.preset === 'string' ? p.values.preset : DEFAULT_PRESET);
-  const overrides = overridesFrom(p.values);
-  const speed = speedOption(p.values.speed);
-  const recordFile = typeof p.values.record === 'string' ? p.values.record : undefined;
-  const force = p.values.force === true;
-  const uninstall: (() => void)[] = [];
-  const controller = new DashboardController({
-    preset,
-    overrides,
-    speed,
-    listPresets,
-    record:
-      recordFile === undefined
-        ? undefined
-        : (driver) => {
-            const r = new SessionRecorder(recordFile, driver, { force });
-            // A kill or a crash still ends the file properly.
-            uninstall.push(installFinalizers(r));
-            return r;
-          },
-  });
+  const controller = new DashboardController(setup);
 
   let restored = false;
   const restore = () => {
@@ -65,7 +86,7 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
   process.on('exit', restore);
   // Killed or hung up: leave the alternate screen on the way out (the 'exit' handler does it).
   const onSignal = (sig: NodeJS.Signals) => process.exit(sig === 'SIGHUP' ? 129 : 143);
-  if (recordFile === undefined) for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+  if (opts.exitOnSignals !== false) for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   // The terminal went away (window closed): nothing left to draw on.
   process.stdout.on('error', () => process.exit(1));
   process.stdout.write(enterAltScreen);
@@ -76,9 +97,6 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
     restore();
     process.off('exit', restore);
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
-    for (const u of uninstall) u();
   }
-  const rec = controller.recording;
-  if (rec !== null) process.stdout.write(`gil-top: session recorded to ${rec.file}\n`);
-  return 0;
+  return controller;
 }

@@ -17,10 +17,17 @@ import { TooSmall } from './too-small.js';
  */
 export function Dashboard({ vm }: { vm: ViewModel }) {
   if (vm.tooSmall !== null) return <TooSmall message={vm.tooSmall} width={vm.width} />;
-  const body = vm.height - 3;
+  const body = vm.height - 3 - (vm.banner === null ? 0 : 1);
   return (
     <Box flexDirection="column" width={vm.width} height={vm.height} overflow="hidden">
       <Header header={vm.header} />
+      {vm.banner !== null ? (
+        <Box height={1}>
+          <Text inverse bold color="red" wrap="truncate">
+            {vm.banner}
+          </Text>
+        </Box>
+      ) : null}
       {vm.overlay.kind === 'help' ? (
         <HelpOverlay rows={vm.help} height={body} />
       ) : vm.overlay.kind === 'presets' ? (
