@@ -279,6 +279,10 @@ export class Simulation implements PolicyHost, RunnerHost {
     return this.runner.ticksIntoBurst(t);
   }
 
+  bulkQuietFor(t: SimThread): number {
+    return this.runner.bulkQuietFor(t);
+  }
+
   bulkWindowOpen(t: SimThread): boolean {
     return this.runner.bulkWindowOpen(t);
   }

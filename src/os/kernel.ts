@@ -80,6 +80,26 @@ export class Kernel<T extends Task = Task> {
     this.leaveCore(task, TaskState.Blocked);
   }
 
+  /**
+   * Like `block`, as if the task first burned `cpuNs` on its core and blocked then. For a caller
+   * that knows nothing else can happen on the machine meanwhile (no event before `now + cpuNs`,
+   * nobody queued for this core): it saves the event of the burst.
+   */
+  blockAfter(task: T, cpuNs: number, next: Continuation<T>, resumeNs = 0): void {
+    const core = this.cores[task.core];
+    this.account(core);
+    task.cpuNs += cpuNs;
+    task.vruntime += cpuNs;
+    core.busyNs += cpuNs;
+    this.block(task, next, resumeNs);
+    if (core.curr === null) core.idleSince = this.sim.now + cpuNs;
+  }
+
+  /** Whether nobody waits for the core a task runs on. */
+  coreQueueEmpty(task: T): boolean {
+    return this.cores[task.core].rq.length === 0;
+  }
+
   /** Like `block`, but the kernel wakes the task after `timeoutNs` with `timedOut` set. */
   blockFor(task: T, timeoutNs: number, next: Continuation<T>, resumeNs = 0): void {
     this.block(task, next, resumeNs);

@@ -32,6 +32,8 @@ export interface PolicyHost {
   gilReleased(t: SimThread): void;
   /** Ticks of Python work done since the start of the thread's current burst (or its last check, in a bulk). */
   ticksIntoBurst(t: SimThread): number;
+  /** For how long a bulk holder stays inside its current segment (-1 in a window, Infinity off its core). */
+  bulkQuietFor(t: SimThread): number;
   /** Whether a holder running a bulk of quiet checks is inside a check's window right now. */
   bulkWindowOpen(t: SimThread): boolean;
   /**

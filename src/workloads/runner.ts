@@ -264,6 +264,18 @@ export class Runner {
     return Math.min(t.segTicks, Math.floor(this.burstProgress(t) / t.nsPerTick));
   }
 
+  /**
+   * For how long a bulk holder will certainly stay inside its current segment (the GIL held, no
+   * check): -1 inside a window; Infinity while it is off its core (it moves only once back on,
+   * which is an event).
+   */
+  bulkQuietFor(t: SimThread): number {
+    if (t.bulkCycles === 0) return 0;
+    const r = this.bulkPosition(t);
+    if (r < 0) return -1;
+    return t.state === TaskState.Running ? t.bulkSegmentNs - r : Infinity;
+  }
+
   /** Whether a thread running a bulk of quiet checks is inside a check's window right now. */
   bulkWindowOpen(t: SimThread): boolean {
     return t.bulkCycles > 0 && this.bulkPosition(t) < 0;
