@@ -5,43 +5,45 @@
  * inputs.
  *
  * An event is three integers: its `kind` (what happens), its `target` (which core, task or
- * connection) and a `token` the owner checks when it fires. Events that belong to something
- * with at most one pending event of their sort (a task's burst end, its timer, a core's tick)
- * carry a `key`: scheduling with a key moves that event instead of adding another, and
- * `cancel(key)` removes it, so a burst re-planned a million times leaves no trail of dead events
- * in the heap.
+ * connection) and a `token` the owner checks when it fires. Events live in slots; the heap
+ * orders slot numbers, so sifting moves one integer per level. Something with at most one
+ * pending event of a sort (a task's burst end, its timer, a core's tick) owns a slot for good (a
+ * `key`): scheduling it again moves that event, `cancel(key)` removes it, so a burst re-planned a
+ * million times leaves no trail of dead events. Other events take a slot from a free list.
  */
 export class EventQueue {
+  /** Slot numbers, heap-ordered. */
+  private heap: Int32Array;
+  /** Per slot: time, insertion sequence, kind, target, token, heap position (-1: not queued). */
   private times: Float64Array;
   private seqs: Float64Array;
   private kinds: Int32Array;
   private targets: Int32Array;
   private tokens: Int32Array;
-  /** Key of the event in each heap slot (-1: none). */
-  private keys: Int32Array;
-  /** Heap slot of each key's pending event (-1: none pending). */
-  private pos: Int32Array = new Int32Array(64).fill(-1);
+  private pos: Int32Array;
+  /** Per slot: whether it is a key's (kept) or a one-off event's (freed once it fires). */
+  private keyed: Uint8Array;
+  /** One-off slots free for reuse. */
+  private free: number[] = [];
+  private slots = 0;
   private n = 0;
   private nextSeq = 0;
-  private nextKey = 0;
 
   constructor(capacity = 1024) {
+    this.heap = new Int32Array(capacity);
     this.times = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
     this.kinds = new Int32Array(capacity);
     this.targets = new Int32Array(capacity);
     this.tokens = new Int32Array(capacity);
-    this.keys = new Int32Array(capacity);
+    this.pos = new Int32Array(capacity).fill(-1);
+    this.keyed = new Uint8Array(capacity);
   }
 
   /** A fresh key, for something that has at most one pending event of a sort. */
   newKey(): number {
-    const k = this.nextKey++;
-    if (k >= this.pos.length) {
-      const grown = new Int32Array(this.pos.length * 2).fill(-1);
-      grown.set(this.pos);
-      this.pos = grown;
-    }
+    const k = this.newSlot();
+    this.keyed[k] = 1;
     return k;
   }
 
@@ -52,29 +54,24 @@ export class EventQueue {
 
   /** Time of the earliest event; `Infinity` when the queue is empty. */
   peekTime(): number {
-    return this.n === 0 ? Infinity : this.times[0];
+    return this.n === 0 ? Infinity : this.times[this.heap[0]];
   }
 
-  /** Schedules an event; events at the same time fire in the order they were scheduled. */
+  /** Schedules a one-off event; events at the same time fire in the order they were scheduled. */
   push(time: number, kind: number, target: number, token: number): void {
-    this.insert(time, kind, target, token, -1);
+    const slot = this.free.length > 0 ? this.free.pop()! : this.newSlot();
+    this.set(slot, time, kind, target, token);
+    this.insert(slot);
   }
 
   /** Schedules the event of `key`, replacing the one pending for it, if any. */
   schedule(key: number, time: number, kind: number, target: number, token: number): void {
     const i = this.pos[key];
-    if (i < 0) {
-      this.insert(time, kind, target, token, key);
-      return;
-    }
-    const old = this.times[i];
-    this.times[i] = time;
-    this.seqs[i] = this.nextSeq++;
-    this.kinds[i] = kind;
-    this.targets[i] = target;
-    this.tokens[i] = token;
-    // A later (or equal, with a newer sequence) key sinks; an earlier one rises.
-    if (time < old) this.siftUp(i);
+    const old = this.times[key];
+    this.set(key, time, kind, target, token);
+    if (i < 0) this.insert(key);
+    // A later (or equal, with a newer sequence) event sinks; an earlier one rises.
+    else if (time < old) this.siftUp(i);
     else this.siftDown(i);
   }
 
@@ -85,9 +82,11 @@ export class EventQueue {
     this.pos[key] = -1;
     const last = --this.n;
     if (i === last) return;
-    this.move(last, i);
+    const moved = this.heap[last];
+    this.heap[i] = moved;
+    this.pos[moved] = i;
     this.siftDown(i);
-    this.siftUp(i);
+    this.siftUp(this.pos[moved]);
   }
 
   /**
@@ -96,15 +95,18 @@ export class EventQueue {
    */
   pop(): boolean {
     if (this.n === 0) return false;
-    this.poppedTime = this.times[0];
-    this.poppedKind = this.kinds[0];
-    this.poppedTarget = this.targets[0];
-    this.poppedToken = this.tokens[0];
-    const k = this.keys[0];
-    if (k >= 0) this.pos[k] = -1;
+    const slot = this.heap[0];
+    this.poppedTime = this.times[slot];
+    this.poppedKind = this.kinds[slot];
+    this.poppedTarget = this.targets[slot];
+    this.poppedToken = this.tokens[slot];
+    this.pos[slot] = -1;
+    if (this.keyed[slot] === 0) this.free.push(slot);
     const last = --this.n;
     if (last > 0) {
-      this.move(last, 0);
+      const moved = this.heap[last];
+      this.heap[0] = moved;
+      this.pos[moved] = 0;
       this.siftDown(0);
     }
     return true;
@@ -115,107 +117,101 @@ export class EventQueue {
   poppedTarget = 0;
   poppedToken = 0;
 
-  private insert(time: number, kind: number, target: number, token: number, key: number): void {
-    if (this.n === this.times.length) this.grow();
+  private set(slot: number, time: number, kind: number, target: number, token: number): void {
+    this.times[slot] = time;
+    this.seqs[slot] = this.nextSeq++;
+    this.kinds[slot] = kind;
+    this.targets[slot] = target;
+    this.tokens[slot] = token;
+  }
+
+  private insert(slot: number): void {
+    if (this.n === this.heap.length) this.heap = grow32(this.heap, this.heap.length * 2, 0);
     const i = this.n++;
-    this.times[i] = time;
-    this.seqs[i] = this.nextSeq++;
-    this.kinds[i] = kind;
-    this.targets[i] = target;
-    this.tokens[i] = token;
-    this.keys[i] = key;
-    if (key >= 0) this.pos[key] = i;
+    this.heap[i] = slot;
+    this.pos[slot] = i;
     this.siftUp(i);
   }
 
-  /** Moves the entry at slot `i` up to its place (the hole method: one write per level). */
   private siftUp(i: number): void {
+    const heap = this.heap;
     const times = this.times;
     const seqs = this.seqs;
-    const t = times[i];
-    const s = seqs[i];
-    const kind = this.kinds[i];
-    const target = this.targets[i];
-    const token = this.tokens[i];
-    const key = this.keys[i];
+    const slot = heap[i];
+    const t = times[slot];
+    const s = seqs[slot];
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const pt = times[p];
-      if (pt < t || (pt === t && seqs[p] < s)) break;
-      this.move(p, i);
+      const ps = heap[p];
+      const pt = times[ps];
+      if (pt < t || (pt === t && seqs[ps] < s)) break;
+      heap[i] = ps;
+      this.pos[ps] = i;
       i = p;
     }
-    this.place(i, t, s, kind, target, token, key);
+    heap[i] = slot;
+    this.pos[slot] = i;
   }
 
-  /** Moves the entry at slot `i` down to its place. */
   private siftDown(i: number): void {
+    const heap = this.heap;
     const times = this.times;
     const seqs = this.seqs;
     const n = this.n;
-    const t = times[i];
-    const s = seqs[i];
-    const kind = this.kinds[i];
-    const target = this.targets[i];
-    const token = this.tokens[i];
-    const key = this.keys[i];
+    const slot = heap[i];
+    const t = times[slot];
+    const s = seqs[slot];
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const r = l + 1;
       let c = l;
+      let cs = heap[l];
+      const r = l + 1;
       if (r < n) {
-        const tr = times[r];
-        const tl = times[l];
-        if (tr < tl || (tr === tl && seqs[r] < seqs[l])) c = r;
+        const rs = heap[r];
+        const tr = times[rs];
+        const tl = times[cs];
+        if (tr < tl || (tr === tl && seqs[rs] < seqs[cs])) {
+          c = r;
+          cs = rs;
+        }
       }
-      const tc = times[c];
-      if (t < tc || (t === tc && s < seqs[c])) break;
-      this.move(c, i);
+      const tc = times[cs];
+      if (t < tc || (t === tc && s < seqs[cs])) break;
+      heap[i] = cs;
+      this.pos[cs] = i;
       i = c;
     }
-    this.place(i, t, s, kind, target, token, key);
+    heap[i] = slot;
+    this.pos[slot] = i;
   }
 
-  private place(i: number, t: number, s: number, kind: number, target: number, token: number, key: number): void {
-    this.times[i] = t;
-    this.seqs[i] = s;
-    this.kinds[i] = kind;
-    this.targets[i] = target;
-    this.tokens[i] = token;
-    this.keys[i] = key;
-    if (key >= 0) this.pos[key] = i;
+  private newSlot(): number {
+    const k = this.slots++;
+    if (k === this.times.length) {
+      const cap = this.times.length * 2;
+      this.times = grow64(this.times, cap);
+      this.seqs = grow64(this.seqs, cap);
+      this.kinds = grow32(this.kinds, cap, 0);
+      this.targets = grow32(this.targets, cap, 0);
+      this.tokens = grow32(this.tokens, cap, 0);
+      this.pos = grow32(this.pos, cap, -1);
+      const keyed = new Uint8Array(cap);
+      keyed.set(this.keyed);
+      this.keyed = keyed;
+    }
+    return k;
   }
+}
 
-  /** Moves slot `from` into slot `to` (overwriting it). */
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from];
-    this.seqs[to] = this.seqs[from];
-    this.kinds[to] = this.kinds[from];
-    this.targets[to] = this.targets[from];
-    this.tokens[to] = this.tokens[from];
-    const k = this.keys[from];
-    this.keys[to] = k;
-    if (k >= 0) this.pos[k] = to;
-  }
+function grow64(a: Float64Array, cap: number): Float64Array {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
 
-  private grow(): void {
-    const cap = this.times.length * 2;
-    const grow64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const grow32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.times = grow64(this.times);
-    this.seqs = grow64(this.seqs);
-    this.kinds = grow32(this.kinds);
-    this.targets = grow32(this.targets);
-    this.tokens = grow32(this.tokens);
-    this.keys = grow32(this.keys);
-  }
+function grow32(a: Int32Array, cap: number, fill: number): Int32Array {
+  const b = new Int32Array(cap).fill(fill);
+  b.set(a);
+  return b;
 }

@@ -36,4 +36,41 @@ describe('EventQueue', () => {
     expect(q.peekTime()).toBe(2);
     expect(q.size).toBe(2);
   });
+
+  it('moves and cancels keyed events as a reference list of pending events would', () => {
+    type Op = { op: 'push' | 'schedule' | 'cancel' | 'pop'; key: number; time: number };
+    const ops = fc.array(
+      fc.record({ op: fc.constantFrom('push', 'schedule', 'schedule', 'cancel', 'pop'), key: fc.integer({ min: 0, max: 4 }), time: fc.integer({ min: 0, max: 30 }) }) as fc.Arbitrary<Op>,
+      { maxLength: 200 },
+    );
+    fc.assert(
+      fc.property(ops, (list) => {
+        const q = new EventQueue(2);
+        const keys = [q.newKey(), q.newKey(), q.newKey(), q.newKey(), q.newKey()];
+        // Reference: pending events as [time, seq, target, key]; the earliest (time, seq) pops first.
+        let pending: [number, number, number, number][] = [];
+        let seq = 0;
+        let target = 0;
+        for (const o of list) {
+          if (o.op === 'push') {
+            q.push(o.time, 0, target, 0);
+            pending.push([o.time, seq++, target++, -1]);
+          } else if (o.op === 'schedule') {
+            q.schedule(keys[o.key], o.time, 0, target, 0);
+            pending = pending.filter((e) => e[3] !== o.key);
+            pending.push([o.time, seq++, target++, o.key]);
+          } else if (o.op === 'cancel') {
+            q.cancel(keys[o.key]);
+            pending = pending.filter((e) => e[3] !== o.key);
+          } else {
+            pending.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+            const first = pending.shift();
+            expect(q.pop()).toBe(first !== undefined);
+            if (first !== undefined) expect([q.poppedTime, q.poppedTarget]).toEqual([first[0], first[2]]);
+          }
+          expect(q.size).toBe(pending.length);
+        }
+      }),
+    );
+  });
 });
