@@ -23,6 +23,10 @@ export const ratioChecks: readonly { name: string; numerator: string; denominato
   { name: 'Beazley: 2 threads / sequential, 1 core', numerator: 'beazley-1core-threads-2', denominator: 'beazley-sequential' },
   { name: 'Beazley: 4 threads / sequential, 1 core', numerator: 'beazley-1core-threads-4', denominator: 'beazley-sequential' },
   { name: 'Beazley: 2 threads, 4 cores / 1 core', numerator: 'beazley-threads-2', denominator: 'beazley-1core-threads-2' },
+  { name: 'this VM: threads / sequential, 1 core', numerator: 'vm-py2-threads-1core', denominator: 'vm-py2-sequential' },
+  { name: 'this VM: threads, 2 cores / 1 core', numerator: 'vm-py2-threads-2cores', denominator: 'vm-py2-threads-1core' },
+  { name: 'this VM: check interval 10 / 1000, 2 cores', numerator: 'vm-py2-checkinterval-10-2cores', denominator: 'vm-py2-checkinterval-1000-2cores' },
+  { name: 'this VM: Python 3.6 threads / sequential', numerator: 'vm-py36-threads-2cores', denominator: 'vm-py36-sequential' },
 ];
 
 /** One experiment: published against simulated, with the mechanism figures that explain it. */
