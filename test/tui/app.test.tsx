@@ -152,7 +152,7 @@ describe('the dashboard app, key by key', () => {
     let s = await press('?');
     expect(s).toContain('Keys (Esc or ? closes');
     expect(s).toContain('p       cycle the GIL policy: py2 -> py3 -> free-threaded');
-    expect(s).toContain('r       start or stop recording the session');
+    expect(s).toContain('r       stop recording (a recording starts with the run: gil-top --record FILE)');
     s = await press('\x1b');
     expect(s).not.toContain('Keys (Esc');
     await press('h');
