@@ -1,3 +1,4 @@
+import { InputError } from '../config/input-error.js';
 import type { Overrides, Preset } from '../config/load.js';
 import { limits } from '../config/preset-schema.js';
 import type { TraceBuffer } from '../engine/trace.js';
@@ -36,6 +37,11 @@ export interface DashboardSetup {
   listPresets?: () => Preset[];
   /** Called with each new driver before it runs (e.g. to attach a recorder); returns it, if any. */
   record?: (driver: SessionDriver) => ActiveRecording | null;
+  /**
+   * Starts recording the run in progress (the `r` key): the file gets the run's actions so far
+   * and its samples from now on, which is all a replay needs. Throws an InputError to refuse.
+   */
+  startRecording?: (driver: SessionDriver) => ActiveRecording;
   loop?: LiveLoopOptions;
   startPaused?: boolean;
   /**
@@ -285,11 +291,19 @@ export class DashboardController {
         return;
       }
       case 'record':
-        if (this.recording === null) this.message = 'not recording: start with gil-top --record FILE to record a session';
-        else if (this.recording.finalized) this.message = `recording already written to ${this.recording.file} (one run per file)`;
-        else {
+        if (this.recording !== null && !this.recording.finalized) {
           this.recording.finalize('quit');
           this.message = `recording stopped and written to ${this.recording.file}`;
+        } else if (this.setup.startRecording === undefined) {
+          this.message = 'recording is not available here: start with gil-top --record FILE';
+        } else {
+          try {
+            this.recording = this.setup.startRecording(this.driver);
+            this.message = `recording to ${this.recording.file} from t=${(this.driver.sim.now / 1e9).toFixed(6)} s (r stops)`;
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+            this.message = `cannot record: ${e.message}`;
+          }
         }
         return;
     }

@@ -63,7 +63,7 @@ export const keymap: readonly KeyBinding[] = [
   { inputs: [']'], label: ']', description: 'timeline: show a longer span (zoom out)', action: 'zoomOut' },
   { inputs: ['R'], label: 'R', footer: 'restart', description: 'restart the run from the beginning (same preset and settings)', action: 'restart' },
   { inputs: ['l'], label: 'l', footer: 'presets', description: 'pick another preset from a list', action: 'presets' },
-  { inputs: ['r'], label: 'r', description: 'stop recording (a recording starts with the run: gil-top --record FILE)', action: 'record' },
+  { inputs: ['r'], label: 'r', description: 'start or stop recording the session (to gil-top-PRESET-TIME.jsonl here)', action: 'record' },
   { inputs: ['q'], ctrlInputs: ['c'], label: 'q ^C', footer: 'quit', description: 'quit, restoring the terminal', action: 'quit' },
 ];
 

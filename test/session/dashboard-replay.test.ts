@@ -33,4 +33,42 @@ describe('a session recorded by the dashboard', () => {
     expect(report.divergence).toBeNull();
     expect(report.samplesChecked).toBe(session.samples.length);
   });
+
+  it('can start mid-run with r: the file holds the actions so far and replays exactly', () => {
+    const dir = tempDir();
+    const file = join(dir, 'mid.jsonl');
+    let wall = 0;
+    const controller = new DashboardController({
+      preset: loadPreset(writeSmallPreset(dir, 8_000_000)),
+      speed: 0.05,
+      loop: { clock: () => wall, chunkEvents: 41 },
+      startRecording: (driver) => new SessionRecorder(file, driver),
+    });
+    const frames = (n: number) => {
+      for (let i = 0; i < n && !controller.driver.sim.finished; i++) {
+        wall += 5;
+        controller.slice();
+      }
+    };
+    frames(40);
+    controller.key({ input: 'p' } as never); // a change before the recording starts
+    frames(40);
+    controller.key({ input: 'r' } as never);
+    expect(controller.message).toMatch(/^recording to .*mid\.jsonl from t=/);
+    frames(30);
+    controller.key({ input: 'C' } as never); // and one while recording
+    frames(30);
+    controller.key({ input: 'r' } as never);
+    expect(controller.message).toMatch(/^recording stopped and written to /);
+    const session = readSessionFile(file);
+    expect(session.actions.map((a) => a.action.type)).toEqual(['policy', 'cores']);
+    expect(session.samples[0].atNs).toBeGreaterThan(session.actions[0].atNs);
+    const report = verifySession(session);
+    expect(report.divergence).toBeNull();
+    expect(report.samplesChecked).toBe(session.samples.length);
+    controller.key({ input: 'r' } as never);
+    // A second press records again, to a new file: this one refuses, the name is taken.
+    expect(controller.message).toMatch(/^cannot record: .*already exists/);
+  });
 });
+

@@ -152,16 +152,24 @@ describe('the dashboard app, key by key', () => {
     let s = await press('?');
     expect(s).toContain('Keys (Esc or ? closes');
     expect(s).toContain('p       cycle the GIL policy: py2 -> py3 -> free-threaded');
-    expect(s).toContain('r       stop recording (a recording starts with the run: gil-top --record FILE)');
+    expect(s).toContain('r       start or stop recording the session (to gil-top-PRESET-TIME.jsonl here)');
     s = await press('\x1b');
     expect(s).not.toContain('Keys (Esc');
     await press('h');
     expect(await press('?')).not.toContain('Keys (Esc');
   });
 
-  it('r without --record says how to record; with a recording it stops it', async () => {
+  it('r starts a recording mid-run (REC shows), and stops it', async () => {
     const a = await open();
-    expect(await a.press('r')).toContain('not recording: start with gil-top --record FILE');
+    expect(await a.press('r')).toContain('recording is not available here: start with gil-top --record FILE');
+    app!.unmount();
+    let stopped = false;
+    const started = await open({ startRecording: () => ({ file: 'mid.jsonl', get finalized() { return stopped; }, finalize: () => { stopped = true; } }) });
+    const on = await started.press('r');
+    expect(on).toContain('recording to mid.jsonl from t=');
+    expect(on.split('\n')[0]).toContain(' REC');
+    expect(await started.press('r')).toContain('recording stopped and written to mid.jsonl');
+    expect(stopped).toBe(true);
     app!.unmount();
     let finalized = false;
     const b = await open({ record: () => ({ file: 'x.jsonl', get finalized() { return finalized; }, finalize: () => { finalized = true; } }) });

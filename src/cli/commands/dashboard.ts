@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { InputError } from '../../config/input-error.js';
 import { listPresets, loadPreset } from '../../config/load.js';
 import { installFinalizers, SessionRecorder } from '../../session/recorder.js';
@@ -47,6 +48,9 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
                 uninstall.push(installFinalizers(r));
                 return r;
               },
+        // `r` without --record: a new file in the current folder, never one that exists. A
+        // signal or a crash ends it through the dashboard's exit (controller.close()).
+        startRecording: (driver) => new SessionRecorder(freshRecordingName(driver.preset.name), driver),
       },
       // A recording installs its own handlers (they end the file first).
       { exitOnSignals: recordFile === undefined },
@@ -57,6 +61,17 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
     for (const u of uninstall) u();
   }
   return 0;
+}
+
+/** `gil-top-PRESET-YYYYMMDD-HHMMSS.jsonl` in the current folder, with a suffix if that exists. */
+export function freshRecordingName(preset: string, now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  const base = `gil-top-${preset}-${stamp}`;
+  for (let i = 1; ; i++) {
+    const name = i === 1 ? `${base}.jsonl` : `${base}-${i}.jsonl`;
+    if (!existsSync(name)) return name;
+  }
 }
 
 /**
