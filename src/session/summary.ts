@@ -37,7 +37,9 @@ export interface RunSummary {
   switchInterval: number;
   seed: string;
   profile: string;
-  /** Simulated time until every non-daemon thread and client finished. */
+  /** Whether every non-daemon thread and client finished (false: stopped at the time limit). */
+  finished: boolean;
+  /** Simulated time until every non-daemon thread and client finished (or the run stopped). */
   simulatedSeconds: number;
   wallSeconds: number;
   events: number;
@@ -60,6 +62,7 @@ export function summarize(preset: Preset, sim: Simulation, wallSeconds: number):
     switchInterval: snap.switchIntervalNs / 1e9,
     seed: sim.config.seed,
     profile: preset.machine.name,
+    finished: sim.finished,
     simulatedSeconds: s(end),
     wallSeconds,
     events: snap.events,

@@ -6,7 +6,8 @@ describe('gil-top run', () => {
     const r = await cli('run', '--preset', 'py36-threads', '--json');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
-    for (const k of ['preset', 'policy', 'cores', 'seed', 'simulatedSeconds', 'wallSeconds', 'events', 'counters', 'threads', 'clients']) expect(s).toHaveProperty(k);
+    for (const k of ['preset', 'policy', 'cores', 'seed', 'finished', 'simulatedSeconds', 'wallSeconds', 'events', 'counters', 'threads', 'clients']) expect(s).toHaveProperty(k);
+    expect(s.finished).toBe(true);
     for (const k of ['futex_wait', 'futex_wait_timeout', 'futex_wake', 'recv', 'send']) expect(s.counters.syscalls).toHaveProperty(k);
     for (const k of ['wakeups', 'spuriousWakeups', 'gilAcquisitions', 'gilSwitches', 'dropRequests', 'forcedSwitches', 'ticks', 'checks']) expect(typeof s.counters[k]).toBe('number');
     expect(s.counters.contextSwitches).toEqual({ voluntary: expect.any(Number), involuntary: expect.any(Number) });
@@ -22,6 +23,18 @@ describe('gil-top run', () => {
     delete b.wallSeconds;
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(a.clients[0].requests).toBe(1000);
+  });
+
+  it('says so when a thread never finishes, instead of passing the time limit off as the end', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'gil-top-run-')), 'forever.json');
+    const forever = { op: 'repeat', times: 'forever', body: [{ op: 'loop', kind: 'countdown', iterations: 1000 }, { op: 'sleep', us: 100000 }] };
+    writeFileSync(file, JSON.stringify({ name: 'forever', title: 't', description: 'a thread that never ends', profile: 'article-vm', policy: 'py3', cores: 1, threads: [{ name: 't1', program: [forever] }] }));
+    const text = await cli('run', '--preset', file);
+    expect(text.stdout).toContain('stopped at the 3600 s limit: a thread or client never finishes (mark endless threads "daemon": true)');
+    expect(JSON.parse((await cli('run', '--preset', file, '--json')).stdout).finished).toBe(false);
   });
 
   it('applies the overrides', async () => {

@@ -1,7 +1,7 @@
 import { loadPreset } from '../../config/load.js';
 import { InputError } from '../../config/input-error.js';
 import { recordHeadless } from '../../session/recorder.js';
-import { runHeadless } from '../../session/headless.js';
+import { headlessLimitNs, runHeadless } from '../../session/headless.js';
 import type { RunSummary } from '../../session/summary.js';
 import { overridesFrom, type Parsed } from '../options.js';
 
@@ -26,6 +26,7 @@ export function formatSummary(s: RunSummary): string {
   const lines = [
     `${s.preset}: ${s.policy}, ${s.cores} core${s.cores > 1 ? 's' : ''}, check interval ${s.checkInterval}, switch interval ${s.switchInterval * 1e3} ms, seed ${s.seed}, profile ${s.profile}`,
     `simulated ${s.simulatedSeconds.toFixed(3)} s in ${s.wallSeconds.toFixed(3)} s of wall time (${n(s.events)} events)`,
+    ...(s.finished ? [] : [`stopped at the ${headlessLimitNs / 1e9} s limit: a thread or client never finishes (mark endless threads "daemon": true)`]),
     '',
     `GIL      acquisitions ${n(c.gilAcquisitions)}  switches ${n(c.gilSwitches)}  drop requests ${n(c.dropRequests)}  forced switches ${n(c.forcedSwitches)}  ticks ${n(c.ticks)}  checks ${n(c.checks)}`,
     `OS       wake-ups ${n(c.wakeups)}  in vain ${n(c.spuriousWakeups)}  context switches ${n(c.contextSwitches.voluntary)} voluntary, ${n(c.contextSwitches.involuntary)} involuntary`,
