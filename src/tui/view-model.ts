@@ -296,7 +296,12 @@ function gauge(fraction: number, width: number): string {
 function gilView(snap: Snapshot, base: Snapshot | undefined): GilLine[] {
   const p = snap.processes[0];
   const rate = base === undefined ? (snap.now > 0 ? snap.counters.gilSwitches / (snap.now / 1e9) : 0) : (snap.counters.gilSwitches - base.counters.gilSwitches) / ((snap.now - base.now) / 1e9);
-  const more = snap.processes.length > 1 ? `  (+${snap.processes.length - 1} more process${snap.processes.length > 2 ? 'es' : ''})` : '';
+  // Several Python processes (multiprocessing): the panel details the first one's GIL and names
+  // the holder of each of the others.
+  const more = snap.processes
+    .slice(1)
+    .map((q) => `  ${q.name}: ${q.gil.holder >= 0 ? threadName(snap, q.gil.holder) : q.gil.policy === 'free-threaded' ? 'no GIL' : '(free)'}`)
+    .join('');
   const switches: GilLine = { label: 'switches', value: [{ text: `${fmtCount(rate, 11)} /s`, bold: true }, { text: `  total ${fmtCount(snap.counters.gilSwitches)}` }] };
   if (p === undefined || p.gil.policy === 'free-threaded') {
     return [
@@ -307,10 +312,16 @@ function gilView(snap: Snapshot, base: Snapshot | undefined): GilLine[] {
     ];
   }
   const g = p.gil;
-  const holder: GilLine = {
-    label: `GIL ${g.policy}`,
-    value: [{ text: 'holder ' }, g.holder >= 0 ? { text: fit(threadName(snap, g.holder), 12), color: colorOf(g.holder), bold: true } : { text: fit('(free)', 12) }, { text: `  waiters ${g.waiters}${more}` }],
-  };
+  const holder: GilLine =
+    more === ''
+      ? {
+          label: `GIL ${g.policy}`,
+          value: [{ text: 'holder ' }, g.holder >= 0 ? { text: fit(threadName(snap, g.holder), 12), color: colorOf(g.holder), bold: true } : { text: fit('(free)', 12) }, { text: `  waiters ${g.waiters}` }],
+        }
+      : {
+          label: `GIL ${g.policy}`,
+          value: [{ text: `${p.name}: ` }, g.holder >= 0 ? { text: threadName(snap, g.holder), color: colorOf(g.holder), bold: true } : { text: '(free)' }, { text: more }],
+        };
   if (g.policy === 'py2') {
     const ci = g.checkInterval ?? snap.checkInterval;
     const ticker = g.ticker ?? 0;

@@ -30,6 +30,15 @@ describe('view model', () => {
     expect(gil[2]).toBe('semaphore|value 0  nwaiters 1');
   });
 
+  it('GIL panel with several Python processes (multiprocessing): each one\'s holder by name', () => {
+    const m = new SessionDriver(loadPreset('echo-fib-multiprocessing'));
+    m.advanceTo(20e6);
+    const s = m.sim.snapshot();
+    expect(s.processes.map((p) => p.name)).toEqual(['main', 'fib-worker']);
+    const gil = buildView(input(s)).gil.map((l) => `${l.label}|${text(l.value)}`);
+    expect(gil[0]).toMatch(/^GIL py3\|main: (echo-server|\(free\))  fib-worker: fib$/);
+  });
+
   it('core bars: share over the window, the thread on each core', () => {
     const later = (() => {
       d.advanceTo(60e6);
