@@ -60,10 +60,6 @@ export class SimCore {
     this.queue.schedule(key, time < this.now ? this.now : time, kind, target, token);
   }
 
-  /** Schedules an event at an absolute instant (never before now). */
-  at(time: number, kind: number, target: number, token: number): void {
-    this.queue.push(time < this.now ? this.now : time, kind, target, token);
-  }
 
   /**
    * How far a component may run ahead without missing an event: the earliest pending event.

@@ -179,8 +179,8 @@ export class Simulation implements PolicyHost, RunnerHost {
 
   /** Applies a control action at the current instant, leaving a consistent state. */
   apply(action: ControlAction): void {
-    // Whatever changes, a burst planned on the assumption that nothing would happen before its
-    // end (a bulk of quiet checks) is re-planned from here.
+    // Whatever changes, the work done so far is counted under the old state (a bulk of quiet
+    // checks is cut where it stands); changes that move the next check re-plan again below.
     for (const proc of this.processes) this.replanPython(proc);
     switch (action.type) {
       case 'policy':
@@ -192,7 +192,7 @@ export class Simulation implements PolicyHost, RunnerHost {
         this.checkInterval = action.ticks;
         for (const proc of this.processes) {
           proc.gil.setCheckInterval(action.ticks);
-          this.replanPython(proc);
+          this.replanPython(proc); // the ticker restarted: the next check moved
         }
         return;
       case 'switchInterval':
@@ -205,7 +205,7 @@ export class Simulation implements PolicyHost, RunnerHost {
       case 'signal':
         for (const proc of this.processes) {
           proc.gil.addPendingCall();
-          this.replanPython(proc);
+          this.replanPython(proc); // the ticker went to 0: check at the next tick
         }
         return;
     }

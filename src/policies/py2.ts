@@ -159,11 +159,8 @@ export class Py2Gil implements GilPolicy {
 
   /** The holder's CAS at the end of a check that nobody could interfere with. */
   private retakeAfterCheck(t: SimThread): void {
-    t.gilPhase = GilPhase.None;
-    this.host.gilTaken(t, this.lastOwner);
-    const next = t.checkNext!;
-    t.checkNext = null;
-    next(t);
+    t.takeNext = this.checkDone;
+    this.acquired(t);
   }
 
   private readonly reacquireAfterCheck = (t: SimThread): void => {
@@ -261,32 +258,32 @@ export class Py2Gil implements GilPolicy {
     if (sim.horizon() <= sim.now + entry || !kernel.coreQueueEmpty(t)) return false;
     const o = this.owner;
     if (o !== null && o.bulkCycles > 0 && this.host.bulkQuietFor(o) <= entry) return false;
-    sim.counters.syscalls.futex_wait++;
-    const ret = this.host.cost(this.host.profile.syscalls.futexWaitReturnNs);
-    if (this.semValue() !== 0) {
-      kernel.run(t, entry + ret, this.retryCas); // EAGAIN
-      return true;
-    }
-    this.futexQueue.push(t);
-    this.holderMustCheck();
-    t.woken = true;
-    kernel.blockAfter(t, entry, this.retryCas, ret);
+    this.futexCompare(t, entry);
     return true;
   }
 
-  /** The kernel compares the futex word: a value that is no longer 0 returns EAGAIN at once. */
   private readonly futexWaitInKernel = (t: SimThread): void => {
+    this.futexCompare(t, 0);
+  };
+
+  /**
+   * The kernel compares the futex word: a value that is no longer 0 returns EAGAIN at once, else
+   * the thread sleeps until a futex_wake. `entryLeft`: CPU of the syscall's entry still to burn
+   * when the compare is made ahead of time (see `decidedAhead`); 0 at the compare itself.
+   */
+  private futexCompare(t: SimThread, entryLeft: number): void {
     this.host.sim.counters.syscalls.futex_wait++;
+    const ret = this.host.cost(this.host.profile.syscalls.futexWaitReturnNs);
     if (this.semValue() !== 0) {
-      this.host.kernel.run(t, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs), this.retryCas);
+      this.host.kernel.run(t, entryLeft + ret, this.retryCas); // EAGAIN
       return;
     }
     this.futexQueue.push(t);
     this.holderMustCheck(); // its next check has a sleeper to wake
     // Once woken and back on a core: return from futex_wait, then the CAS (a wake-up that may be in vain).
     t.woken = true;
-    this.host.kernel.block(t, this.retryCas, this.host.cost(this.host.profile.syscalls.futexWaitReturnNs));
-  };
+    this.host.kernel.blockAfter(t, entryLeft, this.retryCas, ret);
+  }
 
   /** Back in sem_wait's loop: try the CAS again; leave nwaiters only on success. */
   private readonly retryCas = (t: SimThread): void => {
