@@ -3,10 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listPresets, loadPreset } from '../../src/config/load.js';
 import { App } from '../../src/tui/app.js';
 import { DashboardController, type DashboardSetup } from '../../src/tui/controller.js';
+import { plain, tick } from './ink-helpers.js';
 
-// eslint-disable-next-line no-control-regex
-const plain = (s: string | undefined) => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-const tick = (ms = 80) => new Promise((r) => setTimeout(r, ms));
 
 let app: ReturnType<typeof render> | null = null;
 afterEach(() => {

@@ -11,9 +11,8 @@ import { Tallies } from '../../src/tui/components/tallies.js';
 import { Timeline } from '../../src/tui/components/timeline.js';
 import { TooSmall } from '../../src/tui/components/too-small.js';
 import type { HeaderView } from '../../src/tui/view-model.js';
+import { plain } from './ink-helpers.js';
 
-// eslint-disable-next-line no-control-regex
-const plain = (s: string | undefined) => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
 const frame = (el: React.ReactElement) => plain(render(el).lastFrame());
 
 const header: HeaderView = { preset: 'py2-threads-2cores', policy: 'py2', time: '   1.234567 s', speed: '   0.1x', seed: '1', cores: '2 cores', paused: false, finished: false, recording: false };

@@ -7,10 +7,8 @@ import { openReplay } from '../../src/session/replay.js';
 import { App } from '../../src/tui/app.js';
 import { DashboardController } from '../../src/tui/controller.js';
 import { recordRun, tempDir, writeSmallPreset } from '../session/fixtures.js';
+import { plain, tick } from './ink-helpers.js';
 
-// eslint-disable-next-line no-control-regex
-const plain = (s: string | undefined) => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-const tick = (ms = 80) => new Promise((r) => setTimeout(r, ms));
 
 let app: ReturnType<typeof render> | null = null;
 afterEach(() => {
