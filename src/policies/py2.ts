@@ -48,6 +48,8 @@ export class Py2Gil implements GilPolicy {
   /** Last thread that took the GIL (to count switches). */
   private lastOwner: SimThread | null;
 
+  /** The user's switch interval, ns: Python 2 has none, it is kept for a swap to Python 3. */
+  private switchIntervalNs: number;
   /** Whether `interpreter_lock` exists: it is created when the first thread starts. */
   private readonly interpreter_lock: boolean;
 
@@ -56,6 +58,7 @@ export class Py2Gil implements GilPolicy {
   constructor(host: PolicyHost, state: PolicyState) {
     this.host = host;
     this.interpreter_lock = state.threaded;
+    this.switchIntervalNs = state.switchIntervalNs;
     this._Py_CheckInterval = state.checkInterval;
     this._Py_Ticker = state.checkInterval;
     this.owner = state.holder;
@@ -345,8 +348,9 @@ export class Py2Gil implements GilPolicy {
     this._Py_Ticker = ticks;
   }
 
-  setSwitchInterval(): void {
-    // Python 2 has no switch interval.
+  setSwitchInterval(ns: number): void {
+    // Python 2 has no switch interval; kept for a swap to Python 3.
+    this.switchIntervalNs = ns;
   }
 
   addPendingCall(): void {
@@ -356,7 +360,7 @@ export class Py2Gil implements GilPolicy {
   }
 
   state(): PolicyState {
-    return { holder: this.owner, threaded: this.interpreter_lock, checkInterval: this._Py_CheckInterval, switchIntervalNs: 0 };
+    return { holder: this.owner, threaded: this.interpreter_lock, checkInterval: this._Py_CheckInterval, switchIntervalNs: this.switchIntervalNs };
   }
 
   view(): GilView {

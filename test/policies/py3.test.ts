@@ -48,6 +48,25 @@ describe('Python 3 GIL (switch interval, drop request, forced switching)', () =>
   });
 });
 
+describe('policy swaps', () => {
+  it('keep the intervals: from py2 to py3 the switch interval is still the one set, 5 ms', () => {
+    const sim = new Simulation(config({ policy: 'py2', cores: 2, threads: [countdownThread('a', 2_000_000), countdownThread('b', 2_000_000)] }));
+    sim.runUntil(10e6);
+    sim.apply({ type: 'policy', policy: 'py3' });
+    expect(sim.snapshot().processes[0].gil.switchIntervalNs).toBe(5e6);
+    const before = sim.snapshot();
+    sim.runToEnd();
+    const after = sim.snapshot();
+    const holdNs = (after.now - before.now) / (after.counters.gilSwitches - before.counters.gilSwitches);
+    expect(holdNs).toBeGreaterThan(4e6);
+    // And back: py2 keeps the check interval py3 carried.
+    const back = new Simulation(config({ policy: 'py3', checkInterval: 250, threads: [countdownThread('a', 100_000), countdownThread('b', 100_000)] }));
+    back.runUntil(1e6);
+    back.apply({ type: 'policy', policy: 'py2' });
+    expect(back.snapshot().processes[0].gil.checkInterval).toBe(250);
+  });
+});
+
 function articleProfileCost(): number {
   return 56.2 * 1.08;
 }
