@@ -16,7 +16,7 @@ function timeRun(p: Preset): { wall: number; simulated: number; events: number }
   const start = performance.now();
   sim.runUntil(headlessLimitNs);
   const wall = (performance.now() - start) / 1000;
-  return { wall, simulated: (Number.isNaN(sim.finishedAt) ? sim.now : sim.finishedAt) / 1e9, events: sim.sim.events };
+  return { wall, simulated: (Number.isNaN(sim.finishedAt) ? sim.now : sim.finishedAt) / 1e9, events: sim.events };
 }
 
 const presets = listPresets();

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../config/input-error.js';
 import { limits } from '../config/preset-schema.js';
-import { policyNames, type PolicyName } from '../policies/policy.js';
+import { policyNames, type PolicyName } from '../model/index.js';
 
 /** The commands, each with the options it accepts. The dashboard is the command with no name. */
 export const commands = {

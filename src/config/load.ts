@@ -2,14 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import type { SimConfig } from '../engine/types.js';
-import type { MachineProfile } from '../os/machine-profile.js';
-import type { PolicyName } from '../policies/policy.js';
-import { loopKinds } from '../workloads/loops.js';
-import type { OpSpec } from '../workloads/program.js';
 import { InputError } from './input-error.js';
 import { presetFileSchema, type PresetFile } from './preset-schema.js';
 import { profileFileSchema, profileFromFile } from './profile-schema.js';
+import { type SimConfig, type MachineProfile, type PolicyName, loopKinds, type OpSpec } from '../model/index.js';
 
 /** The package's own folder (works from `src/` under tsx and from `dist/` once built). */
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

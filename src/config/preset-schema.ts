@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { policyNames } from '../policies/policy.js';
-import { loopKinds } from '../workloads/loops.js';
-import type { OpSpec } from '../workloads/program.js';
+import { policyNames, loopKinds, type OpSpec } from '../model/index.js';
 
 /** Bounds a user can set, shared by presets, the command line and the dashboard keys. */
 export const limits = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MachineProfile } from '../os/machine-profile.js';
+import type { MachineProfile } from '../model/index.js';
 
 /** A cost in a profile file: its value and the one-line reason for it. */
 const reasoned = (value: z.ZodNumber) =>

@@ -13,6 +13,16 @@ import { LatencyRecorder } from './latency.js';
 import { ThreadView, TraceBuffer, threadViewNames } from './trace.js';
 import type { ControlAction, SimConfig, Snapshot, ThreadSpec } from './types.js';
 
+/** Who a thread is, for screens and files: fixed for the whole run. */
+export interface ThreadInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly process: string;
+  /** Whether it runs Python (an outside actor does not). */
+  readonly python: boolean;
+  readonly daemon: boolean;
+}
+
 /** A Python process: its threads share one GIL. */
 interface Process {
   name: string;
@@ -118,6 +128,37 @@ export class Simulation implements PolicyHost, RunnerHost {
   /** Simulated time, ns. */
   get now(): number {
     return this.sim.now;
+  }
+
+  /** Events processed so far. */
+  get events(): number {
+    return this.sim.events;
+  }
+
+  /** Instant of the next pending event (Infinity when none). */
+  nextEventTime(): number {
+    return this.sim.queue.peekTime();
+  }
+
+  /** The seed every random choice of the run comes from. */
+  get seed(): string {
+    return this.config.seed;
+  }
+
+  /** Every thread and actor, by id. */
+  get threadInfo(): readonly ThreadInfo[] {
+    return this.threads;
+  }
+
+  /** Number of core slots (online or not) a core id can index. */
+  get coreSlots(): number {
+    return this.kernel.cores.length;
+  }
+
+  /** Id of the thread on core `i`, -1 when it is idle or offline. */
+  threadOnCore(i: number): number {
+    const c = this.kernel.cores[i];
+    return c !== undefined && c.online && c.curr !== null ? c.curr.id : -1;
   }
 
   /** Processes one event; returns false when there is nothing left to do. */

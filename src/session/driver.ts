@@ -1,6 +1,5 @@
 import { configFor, type Overrides, type Preset } from '../config/load.js';
-import { Simulation } from '../engine/simulation.js';
-import type { ControlAction, Snapshot } from '../engine/types.js';
+import { Simulation, type ControlAction, type Snapshot } from '../model/index.js';
 
 /** What the user did that a session log keeps: engine controls plus the session's own. */
 export type SessionAction =
@@ -75,7 +74,7 @@ export class SessionDriver {
       const stop = Math.min(targetNs, this.nextSampleNs);
       done += this.sim.runUntil(stop, maxEvents - done);
       // Out of budget before every event at or before `stop` ran: no sample yet.
-      if (this.sim.finished || this.sim.now < stop || this.sim.sim.queue.peekTime() <= stop) break;
+      if (this.sim.finished || this.sim.now < stop || this.sim.nextEventTime() <= stop) break;
       if (stop === this.nextSampleNs) {
         this.nextSampleNs += this.sampleEveryNs;
         if (this.listeners.some((l) => l.onSample)) {
@@ -93,7 +92,7 @@ export class SessionDriver {
   stepEvent(): boolean {
     if (this.sim.finished) return false;
     // Take any sample due before that event, at its own instant, as advanceTo would.
-    while (this.sim.sim.queue.peekTime() > this.nextSampleNs) this.advanceTo(this.nextSampleNs);
+    while (this.sim.nextEventTime() > this.nextSampleNs) this.advanceTo(this.nextSampleNs);
     const ok = this.sim.step();
     this.checkFinished();
     return ok;
@@ -104,14 +103,14 @@ export class SessionDriver {
    * events that had been processed when it was taken, then applies it.
    */
   replayAction(entry: LoggedAction): void {
-    this.advanceTo(entry.atNs, Math.max(0, entry.events - this.sim.sim.events));
+    this.advanceTo(entry.atNs, Math.max(0, entry.events - this.sim.events));
     this.act(entry.action);
   }
 
   /** Applies an action at the current instant and logs it. */
   act(action: SessionAction): void {
     if (isEngineAction(action)) this.sim.apply(action);
-    const entry = { atNs: this.sim.now, events: this.sim.sim.events, action };
+    const entry = { atNs: this.sim.now, events: this.sim.events, action };
     this.log.push(entry);
     for (const l of this.listeners) l.onAction?.(entry);
   }

@@ -1,6 +1,6 @@
 import { configFor, type Overrides, type Preset } from '../config/load.js';
-import { Simulation } from '../engine/simulation.js';
 import { summarize, type RunSummary } from './summary.js';
+import { Simulation } from '../model/index.js';
 
 /** Simulated time after which a headless run gives up (a preset whose threads never finish). */
 export const headlessLimitNs = 3600e9;

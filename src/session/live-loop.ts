@@ -1,6 +1,6 @@
-import type { ControlAction } from '../engine/types.js';
 import type { SessionDriver } from './driver.js';
 import type { ReplayPlayer } from './replay.js';
+import type { ControlAction } from '../model/index.js';
 
 /**
  * Simulated seconds per wall second that stand for "flat out": finite so that it logs as a

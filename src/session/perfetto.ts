@@ -1,11 +1,10 @@
 import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../config/input-error.js';
-import { copyCounters, createCounters, type Counters } from '../engine/counters.js';
-import { ThreadView } from '../engine/trace.js';
 import type { SessionAction } from './driver.js';
 import { ReplayPlayer, type Divergence } from './replay.js';
 import type { SessionFile } from './session-file.js';
+import { copyCounters, createCounters, type Counters, ThreadView } from '../model/index.js';
 
 /**
  * One event of the Chrome Trace Event Format (the JSON that Perfetto UI and chrome://tracing
@@ -100,7 +99,7 @@ export function perfettoEvents(session: SessionFile, emit: (e: TraceEvent) => vo
   const pids = new Map<string, number>();
   meta.push({ name: 'process_name', ph: 'M', ts: 0, pid: cpusPid, tid: 0, args: { name: 'CPUs' } });
   meta.push({ name: 'process_sort_index', ph: 'M', ts: 0, pid: cpusPid, tid: 0, args: { sort_index: 0 } });
-  for (const t of sim.threads) {
+  for (const t of sim.threadInfo) {
     let pid = pids.get(t.process);
     if (pid === undefined) {
       pid = cpusPid + 1 + pids.size;
@@ -111,7 +110,7 @@ export function perfettoEvents(session: SessionFile, emit: (e: TraceEvent) => vo
     meta.push({ name: 'thread_name', ph: 'M', ts: 0, pid, tid: threadTid(t.id), args: { name: t.name } });
     meta.push({ name: 'thread_sort_index', ph: 'M', ts: 0, pid, tid: threadTid(t.id), args: { sort_index: t.id } });
   }
-  const pidOf = sim.threads.map((t) => pids.get(t.process)!);
+  const pidOf = sim.threadInfo.map((t) => pids.get(t.process)!);
   const namedCores = new Set<number>();
   const nameCore = (id: number) => {
     if (namedCores.has(id)) return;
@@ -123,8 +122,8 @@ export function perfettoEvents(session: SessionFile, emit: (e: TraceEvent) => vo
   // Thread tracks, from the engine's trace of view changes.
   const trace = sim.enableTrace(1 << 16);
   let read = 0;
-  const open = sim.threads.map(() => ({ view: -1, since: 0 }));
-  const runName = (id: number) => (sim.threads[id].python && sim.policy !== 'free-threaded' ? 'running with the GIL' : 'running');
+  const open = sim.threadInfo.map(() => ({ view: -1, since: 0 }));
+  const runName = (id: number) => (sim.threadInfo[id].python && sim.policy !== 'free-threaded' ? 'running with the GIL' : 'running');
   const closeThread = (id: number, at: number) => {
     const o = open[id];
     const name = o.view === ThreadView.Run ? runName(id) : sliceNames[o.view];
@@ -144,17 +143,15 @@ export function perfettoEvents(session: SessionFile, emit: (e: TraceEvent) => vo
   };
 
   // Core tracks: who is on each core, read after every event.
-  const cores = sim.kernel.cores;
   const onCore: { thread: number; since: number }[] = [];
   const closeCore = (c: number, at: number) => {
     const o = onCore[c];
     if (o.thread >= 0 && at > o.since)
-      events.push({ name: sim.threads[o.thread].name, cat: 'core', ph: 'X', ts: us(o.since), dur: us(at - o.since), pid: cpusPid, tid: coreTid(c), args: { thread: sim.threads[o.thread].name } });
+      events.push({ name: sim.threadInfo[o.thread].name, cat: 'core', ph: 'X', ts: us(o.since), dur: us(at - o.since), pid: cpusPid, tid: coreTid(c), args: { thread: sim.threadInfo[o.thread].name } });
   };
   const scanCores = () => {
-    for (let c = 0; c < cores.length; c++) {
-      const core = cores[c];
-      const thread = core.online && core.curr !== null ? core.curr.id : -1;
+    for (let c = 0; c < sim.coreSlots; c++) {
+      const thread = sim.threadOnCore(c);
       const o = onCore[c];
       if (o === undefined) {
         nameCore(c);

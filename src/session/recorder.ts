@@ -1,12 +1,12 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../config/input-error.js';
 import { packageVersion } from '../version.js';
-import type { Snapshot } from '../engine/types.js';
 import { SessionDriver, type DriverListener, type LoggedAction } from './driver.js';
 import type { Overrides, Preset } from '../config/load.js';
 import { defaultSampleEveryNs, sampleOf, sessionFormat, sessionVersion, type EndReason, type SessionHeader } from './session-file.js';
 import { headlessLimitNs } from './headless.js';
 import { summarize, type RunSummary } from './summary.js';
+import type { Snapshot } from '../model/index.js';
 
 /** How a recording is opened. */
 export interface RecorderOptions {
@@ -76,7 +76,7 @@ export class SessionRecorder implements DriverListener {
     const sim = this.driver.sim;
     const summary = summarize(this.driver.preset, sim, (performance.now() - this.startedAt) / 1000);
     this.summary = summary;
-    this.writeLine({ type: 'end', reason, atNs: sim.now, events: sim.sim.events, summary });
+    this.writeLine({ type: 'end', reason, atNs: sim.now, events: sim.events, summary });
     const fd = this.fd;
     this.fd = null;
     try {
@@ -110,8 +110,8 @@ function headerOf(driver: SessionDriver, createdAt: Date): SessionHeader {
     version: sessionVersion,
     gilTop: packageVersion(),
     createdAt: createdAt.toISOString(),
-    config: { preset, profile: machine, overrides, seed: sim.config.seed, sampleEveryNs: driver.sampleEveryNs },
-    threads: sim.threads.map((t) => ({ id: t.id, name: t.name, process: t.process, python: t.python })),
+    config: { preset, profile: machine, overrides, seed: sim.seed, sampleEveryNs: driver.sampleEveryNs },
+    threads: sim.threadInfo.map((t) => ({ id: t.id, name: t.name, process: t.process, python: t.python })),
   };
 }
 

@@ -66,7 +66,7 @@ export class ReplayPlayer {
     const sim = this.driver.sim;
     return (
       this.divergence !== null ||
-      (this.nextAction >= this.schedule.length && this.samplesChecked >= this.session.samples.length && (sim.finished || (sim.now >= this.endNs && sim.sim.events >= this.endEvents)))
+      (this.nextAction >= this.schedule.length && this.samplesChecked >= this.session.samples.length && (sim.finished || (sim.now >= this.endNs && sim.events >= this.endEvents)))
     );
   }
 
@@ -82,8 +82,8 @@ export class ReplayPlayer {
    */
   advanceTo(targetNs: number, maxEvents = Infinity): number {
     const sim = this.driver.sim;
-    const start = sim.sim.events;
-    const left = () => maxEvents - (sim.sim.events - start);
+    const start = sim.events;
+    const left = () => maxEvents - (sim.events - start);
     const { actions, samples, samplesBeforeAction } = this.session;
     while (this.divergence === null) {
       const a = this.nextAction;
@@ -104,7 +104,7 @@ export class ReplayPlayer {
       this.endChecked = true;
       this.checkEnd();
     }
-    return sim.sim.events - start;
+    return sim.events - start;
   }
 
   private endChecked = false;
@@ -118,23 +118,22 @@ export class ReplayPlayer {
   private reach(atNs: number, events: number, targetNs: number, left: () => number): boolean {
     const d = this.driver;
     const sim = d.sim;
-    const q = sim.sim.queue;
     const limitNs = Math.min(atNs, targetNs);
     for (;;) {
       if (sim.finished) return true;
-      if (sim.sim.events >= events) {
+      if (sim.events >= events) {
         // Nothing was left to process before that instant: only the clock moves.
         if (sim.now < limitNs) d.advanceTo(limitNs);
         return sim.now >= atNs || sim.finished;
       }
-      if (q.peekTime() > limitNs) {
+      if (sim.nextEventTime() > limitNs) {
         if (sim.now < limitNs) d.advanceTo(limitNs);
         return false;
       }
       const room = left();
       if (room <= 0) return false;
       const bulkTo = limitNs === atNs ? atNs - 1 : limitNs;
-      if (room === Infinity && q.peekTime() <= bulkTo) d.advanceTo(bulkTo);
+      if (room === Infinity && sim.nextEventTime() <= bulkTo) d.advanceTo(bulkTo);
       else if (!d.stepEvent()) return sim.finished;
     }
   }
@@ -168,8 +167,8 @@ export class ReplayPlayer {
     }
     const end = this.session.end;
     if (end === null) return;
-    if (sim.now !== end.atNs || sim.sim.events !== end.events) {
-      this.diverge(end.atNs, 'end', `${seconds(end.atNs)} after ${end.events} events`, `${seconds(sim.now)} after ${sim.sim.events} events`, `end: recorded at ${seconds(end.atNs)} after ${end.events} events, replayed at ${seconds(sim.now)} after ${sim.sim.events} events`);
+    if (sim.now !== end.atNs || sim.events !== end.events) {
+      this.diverge(end.atNs, 'end', `${seconds(end.atNs)} after ${end.events} events`, `${seconds(sim.now)} after ${sim.events} events`, `end: recorded at ${seconds(end.atNs)} after ${end.events} events, replayed at ${seconds(sim.now)} after ${sim.events} events`);
       return;
     }
     const { wallSeconds: _a, ...recorded } = end.summary as Record<string, unknown>;
@@ -223,7 +222,7 @@ export function verifySession(session: SessionFile): ReplayReport {
     samples: session.samples.length,
     samplesChecked: player.samplesChecked,
     simulatedSeconds: sim.now / 1e9,
-    events: sim.sim.events,
+    events: sim.events,
     wallSeconds,
     warnings: session.warnings,
     summary: player.summary(wallSeconds),

@@ -3,11 +3,8 @@ import { InputError } from '../config/input-error.js';
 import { fieldPath, readText } from '../config/load.js';
 import { presetFileSchema } from '../config/preset-schema.js';
 import { profileFileSchema } from '../config/profile-schema.js';
-import type { Snapshot } from '../engine/types.js';
-import { threadViewNames } from '../engine/trace.js';
-import type { MachineProfile } from '../os/machine-profile.js';
-import { policyNames } from '../policies/policy.js';
 import type { LoggedAction } from './driver.js';
+import { type Snapshot, threadViewNames, type MachineProfile, policyNames } from '../model/index.js';
 
 /**
  * A recorded session is a JSON Lines file: one JSON object per line, written as the session

@@ -1,7 +1,5 @@
 import type { Preset } from '../config/load.js';
-import type { Counters } from '../engine/counters.js';
-import type { Simulation } from '../engine/simulation.js';
-import type { PolicyName } from '../policies/policy.js';
+import type { Counters, Simulation, PolicyName } from '../model/index.js';
 
 /** Per-thread figures of a finished run, in seconds. */
 export interface ThreadSummary {
@@ -60,7 +58,7 @@ export function summarize(preset: Preset, sim: Simulation, wallSeconds: number):
     cores: snap.cores.length,
     checkInterval: snap.checkInterval,
     switchInterval: snap.switchIntervalNs / 1e9,
-    seed: sim.config.seed,
+    seed: sim.seed,
     profile: preset.machine.name,
     finished: sim.finished,
     simulatedSeconds: s(end),

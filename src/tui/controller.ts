@@ -1,8 +1,6 @@
 import { InputError } from '../config/input-error.js';
 import type { Overrides, Preset } from '../config/load.js';
 import { limits } from '../config/preset-schema.js';
-import type { TraceBuffer } from '../engine/trace.js';
-import { policyNames } from '../policies/policy.js';
 import { isEngineAction, SessionDriver, type LoggedAction, type SessionAction } from '../session/driver.js';
 import { DEFAULT_SPEED, FLAT_OUT, LiveLoop, nextStep, type LiveLoopOptions } from '../session/live-loop.js';
 import type { ReplayPlayer } from '../session/replay.js';
@@ -12,6 +10,7 @@ import { FrameHistory } from './history.js';
 import { bindingFor, runChangingActions, type KeyAction, type KeyPress } from './keymap.js';
 import { TimelineModel } from './timeline-model.js';
 import { buildView, timelineColumns, type Overlay, type ViewModel } from './view-model.js';
+import { type TraceBuffer, policyNames } from '../model/index.js';
 
 /** Check intervals `i`/`I` step through, ticks. */
 export const checkIntervalSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000, 1_000_000];
@@ -147,10 +146,10 @@ export class DashboardController {
   /** Runs the engine for one slice of wall time; returns whether the run moved. */
   slice(): boolean {
     const sim = this.driver.sim;
-    const [now, events] = [sim.now, sim.sim.events];
+    const [now, events] = [sim.now, sim.events];
     this.loop.slice();
     // Time can move without an event (a quiet stretch in slow motion): that must redraw too.
-    const moved = sim.now !== now || sim.sim.events !== events;
+    const moved = sim.now !== now || sim.events !== events;
     if (this.driver.sim.finished && this.recording !== null && !this.recording.finalized) {
       this.recording.finalize('finished');
       this.message = `run finished; recording written to ${this.recording.file}`;
@@ -171,7 +170,7 @@ export class DashboardController {
       height,
       preset: this.preset.name,
       description: this.preset.description,
-      seed: this.driver.sim.config.seed,
+      seed: this.driver.sim.seed,
       snap,
       base: this.history.base(),
       speed: this.loop.speed,
@@ -221,7 +220,7 @@ export class DashboardController {
         return;
       case 'stepEvent': {
         const ok = this.loop.stepEvent();
-        this.message = ok ? `stepped one event: now ${at()}, event ${sim.sim.events}` : 'nothing left to step: the run is over';
+        this.message = ok ? `stepped one event: now ${at()}, event ${sim.events}` : 'nothing left to step: the run is over';
         return;
       }
       case 'stepMillisecond':
@@ -243,13 +242,12 @@ export class DashboardController {
       case 'intervalDown':
       case 'intervalUp': {
         const dir = action === 'intervalUp' ? 1 : -1;
-        const snap = { policy: sim.policy, checkInterval: sim.config.checkInterval };
-        if (snap.policy === 'py2') {
+        if (sim.policy === 'py2') {
           const cur = this.driver.sim.snapshot().checkInterval;
           const ticks = clamp(nextStep(checkIntervalSteps, cur, dir), limits.checkInterval.min, limits.checkInterval.max);
           this.loop.act({ type: 'checkInterval', ticks });
           this.message = `check interval -> ${ticks} ticks ${at()}`;
-        } else if (snap.policy === 'py3') {
+        } else if (sim.policy === 'py3') {
           const cur = this.driver.sim.snapshot().switchIntervalNs / 1e9;
           const s = clamp(nextStep(switchIntervalSteps, cur, dir), limits.switchInterval.min, limits.switchInterval.max);
           this.loop.act({ type: 'switchInterval', ns: Math.round(s * 1e9) });

@@ -1,5 +1,5 @@
-import type { Snapshot } from '../engine/types.js';
 
+import type { Snapshot } from '../model/index.js';
 /** Points kept for the charts. */
 export const CHART_POINTS = 200;
 

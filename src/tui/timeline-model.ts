@@ -1,5 +1,5 @@
-import { ThreadView, type TraceBuffer } from '../engine/trace.js';
 
+import { ThreadView, type TraceBuffer } from '../model/index.js';
 /** A column with no information (before the trace started, or a thread not yet seen). */
 export const BLANK = 255;
 const VIEWS = 8;

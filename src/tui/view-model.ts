@@ -1,10 +1,9 @@
 import asciichart from 'asciichart';
-import { ThreadView } from '../engine/trace.js';
-import type { Snapshot, ThreadSnapshot } from '../engine/types.js';
 import { FLAT_OUT } from '../session/live-loop.js';
 import { clip, fit, fmtCount, fmtDuration, fmtPct, fmtSimTime, fmtSpan, fmtSpeed, wrap } from './format.js';
 import { keymap, footerText, runChangingActions } from './keymap.js';
 import { BLANK } from './timeline-model.js';
+import { ThreadView, type Snapshot, type ThreadSnapshot } from '../model/index.js';
 
 /** The smallest terminal the dashboard draws in. */
 export const MIN_WIDTH = 80;

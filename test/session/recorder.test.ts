@@ -43,7 +43,7 @@ describe('session recorder', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
 
     const end = rest.at(-1)!;
-    expect(end).toMatchObject({ type: 'end', reason: 'finished', atNs: driver.sim.now, events: driver.sim.sim.events });
+    expect(end).toMatchObject({ type: 'end', reason: 'finished', atNs: driver.sim.now, events: driver.sim.events });
     const { wallSeconds: _w, ...summary } = end.summary as Record<string, unknown>;
     const { wallSeconds: _x, ...expected } = JSON.parse(JSON.stringify(summarize(driver.preset, driver.sim, 0))) as Record<string, unknown>;
     expect(summary).toEqual(expected);

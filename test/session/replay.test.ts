@@ -35,7 +35,7 @@ describe('replay', () => {
     expect(report.divergence).toBeNull();
     expect(report.matches).toBe(true);
     expect(report.samplesChecked).toBe(session.samples.length);
-    expect(report.events).toBe(driver.sim.sim.events);
+    expect(report.events).toBe(driver.sim.events);
     expect({ ...report.summary, wallSeconds: 0 }).toEqual({ ...JSON.parse(JSON.stringify(session.end!.summary)), wallSeconds: 0 });
   });
 
@@ -142,9 +142,8 @@ describe('replay', () => {
     let onSample = 0;
     let mid = 0;
     for (let i = 0; i < 20000 && driver.sim.now < 25e6 && !driver.sim.finished; i++) {
-      const q = driver.sim.sim.queue;
       driver.stepEvent();
-      const shared = q.peekTime() === driver.sim.now;
+      const shared = driver.sim.nextEventTime() === driver.sim.now;
       const sampleInstant = driver.sim.now % 1e6 === 0;
       if (shared || sampleInstant) {
         if (shared) mid++;

@@ -49,10 +49,10 @@ describe('the dashboard app, key by key', () => {
   it('. and s step one event, , and m one millisecond', async () => {
     const { press, lines, controller } = await open();
     await press('.');
-    expect(controller.driver.sim.sim.events).toBe(1);
+    expect(controller.driver.sim.events).toBe(1);
     expect(lines().at(-2)).toMatch(/^stepped one event: now at t=0\.\d{6} s, event 1$/);
     await press('s');
-    expect(controller.driver.sim.sim.events).toBe(2);
+    expect(controller.driver.sim.events).toBe(2);
     const t = controller.driver.sim.now;
     await press(',');
     expect(controller.driver.sim.now).toBe(t + 1_000_000);
@@ -229,13 +229,13 @@ describe('the dashboard app, slow motion', () => {
     // nothing happens for milliseconds.
     controller.driver.advanceTo(100_000);
     expect(controller.driver.sim.snapshot().processes[0].gil.timeoutLeftNs).not.toBeNull();
-    const events = controller.driver.sim.sim.events;
+    const events = controller.driver.sim.events;
     const left = () => /timed wait +([\d.]+) ms/.exec(lines().join('\n'))?.[1];
     await press(' ');
     const first = Number(left());
     await tick(400);
     const second = Number(left());
-    expect(controller.driver.sim.sim.events).toBe(events);
+    expect(controller.driver.sim.events).toBe(events);
     expect(second).toBeLessThan(first - 0.1);
   });
 });

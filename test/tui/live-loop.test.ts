@@ -59,10 +59,10 @@ describe('LiveLoop', () => {
 
   it('steps one event or one millisecond, pausing first', () => {
     const loop = new LiveLoop(new SessionDriver(preset), 0.1);
-    const before = loop.driver.sim.sim.events;
+    const before = loop.driver.sim.events;
     expect(loop.stepEvent()).toBe(true);
     expect(loop.paused).toBe(true);
-    expect(loop.driver.sim.sim.events).toBe(before + 1);
+    expect(loop.driver.sim.events).toBe(before + 1);
     const t = loop.driver.sim.now;
     loop.stepMillisecond();
     expect(loop.driver.sim.now).toBe(t + 1_000_000);
