@@ -1,11 +1,13 @@
 /**
- * Dashboard bench: frame time and key-to-frame latency, measured on a real Ink render (the
- * same options as `gil-top`: 30 frames a second at most) into a fake 120x40 terminal, with the
- * engine running flat out on the busiest preset. `npm run bench` calls `benchUi()`; run alone
- * with `npx tsx bench/ui.ts`.
+ * Dashboard bench: frames per second, the main thread's cost per frame, key-to-frame latency,
+ * the engine's slices and the simulated speed, with the CPU time beside the wall time, measured
+ * on a real Ink render (the same options as `gil-top`) into a fake 120x40 terminal with the
+ * engine running flat out. Two cases: the default preset, and a machine of 256 cores running
+ * 1000 CPU-bound threads (built here, not shipped as a preset). `npm run bench` calls
+ * `benchUi()`; run alone with `npx tsx bench/ui.ts`.
  */
 import { EventEmitter } from 'node:events';
-import { listPresets, loadPreset } from '../src/config/load.js';
+import { listPresets, loadPreset, type Preset } from '../src/config/load.js';
 import { FLAT_OUT } from '../src/session/live-loop.js';
 
 class FakeTerminal extends EventEmitter {
@@ -50,14 +52,31 @@ const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
-export async function benchUi(): Promise<{ name: string; value: string }[]> {
-  // As gil-top does: React's production build (NODE_ENV is read when React first loads).
-  process.env.NODE_ENV ??= 'production';
-  const [{ render }, { createElement }, { App }, { DashboardController }] = await Promise.all([import('ink'), import('react'), import('../src/tui/app.js'), import('../src/tui/controller.js')]);
-  // The default preset with 20 times the work, so that flat out it is still running when measured.
+/** A dashboard case: a preset whose run lasts well beyond the measurement when flat out. */
+interface UiCase {
+  /** Short name printed before every figure. */
+  label: string;
+  preset: Preset;
+}
+
+/** The default preset with 200 times the work, so that flat out it is still running when measured. */
+function defaultCase(): UiCase {
   const base = loadPreset('py2-threads-2cores');
-  const preset = { ...base, threads: base.threads.map((t) => ({ ...t, program: t.program.map((op) => (op.op === 'loop' ? { ...op, iterations: op.iterations * 20 } : op)) })) };
-  const controller = new DashboardController({ preset, speed: FLAT_OUT, listPresets });
+  return { label: 'py2-threads-2cores x200', preset: { ...base, threads: base.threads.map((t) => ({ ...t, program: t.program.map((op) => (op.op === 'loop' ? { ...op, iterations: op.iterations * 200 } : op)) })) } };
+}
+
+/** 256 cores and 1000 threads counting down (CPU-bound, never done within the bench) under `policy`. */
+function scaleCase(policy: 'py2' | 'py3'): UiCase {
+  const base = loadPreset('py2-threads-2cores');
+  const threads = Array.from({ length: 1000 }, (_, i) => ({ name: `t${i + 1}`, program: [{ op: 'loop' as const, kind: 'countdown', iterations: 1e12 }] }));
+  return { label: `256 cores x 1000 threads ${policy}`, preset: { ...base, name: `scale-256x1000-${policy}`, title: '256 cores, 1000 CPU-bound threads', policy, cores: 256, threads } };
+}
+
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+async function benchCase(c: UiCase): Promise<{ name: string; value: string }[]> {
+  const [{ render }, { createElement }, { App }, { DashboardController }] = await Promise.all([import('ink'), import('react'), import('../src/tui/app.js'), import('../src/tui/controller.js')]);
+  const controller = new DashboardController({ preset: c.preset, speed: FLAT_OUT, listPresets });
   // Time spent building each frame's rows (snapshot, timeline, view model).
   const view = controller.view.bind(controller);
   const viewMs: number[] = [];
@@ -98,27 +117,36 @@ export async function benchUi(): Promise<{ name: string; value: string }[]> {
     },
   });
   await sleep(1500);
+  renderMs.length = 0;
+  viewMs.length = 0;
+  sliceMs.length = 0;
   const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
+  const eluStart = performance.eventLoopUtilization();
   const framesBefore = frameTimes.length;
   simRun = -controller.driver.sim.now;
+  const eventsStart = controller.driver.sim.events;
 
   // Key to frame: press a key and wait for the first frame that shows its effect.
   const latencies: number[] = [];
   /** Presses whose frame never came within 2 s (a restart can reset the policy in between). */
   let lost = 0;
   let lastOut = '';
+  const startCores = controller.driver.sim.snapshot().cores.length;
+  // Add a core and remove it again (remove and add at the most cores there can be): the header's
+  // core count is the proof the key got through.
+  const away = startCores < 256 ? 'C' : 'c';
   for (let i = 0; i < 30; i++) {
     let t0 = 0;
+    const cores = controller.driver.sim.snapshot().cores.length;
+    const key = cores === startCores ? away : away === 'C' ? 'c' : 'C';
+    const want = ` ${key === 'C' ? cores + 1 : cores - 1} cores `;
     const seen = new Promise<number>((resolve) => {
       stdout.onWrite = (s) => {
         lastOut = s;
         if (plain(s).includes(want)) resolve(performance.now());
       };
     });
-    // Add a core, then remove it: the header's core count is the proof the key got through.
-    const cores = controller.driver.sim.snapshot().cores.length;
-    const key = cores === 2 ? 'C' : 'c';
-    const want = ` ${key === 'C' ? cores + 1 : cores - 1} cores `;
     t0 = performance.now();
     stdin.write(key);
     const t1 = await Promise.race([seen, sleep(2000).then(() => NaN)]);
@@ -131,23 +159,37 @@ export async function benchUi(): Promise<{ name: string; value: string }[]> {
     await sleep(100 + ((i * 37) % 60));
   }
   const wall = (performance.now() - wallStart) / 1000;
-  const fps = (frameTimes.length - framesBefore) / wall;
+  const cpu = process.cpuUsage(cpuStart);
+  const elu = performance.eventLoopUtilization(eluStart);
+  const frames = frameTimes.length - framesBefore;
   const simPerWall = (simRun + controller.driver.sim.now) / 1e9 / wall;
+  const events = controller.driver.sim.events - eventsStart;
   app.unmount();
   controller.close();
-  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  const l = c.label;
   return [
-    { name: 'ui: frame render (Ink layout+output), median', value: ms(median(renderMs)) },
-    { name: 'ui: frame rows (snapshot+timeline+view model), median', value: ms(median(viewMs)) },
-    { name: 'ui: engine slice per frame, median / max', value: `${ms(median(sliceMs))} / ${ms(Math.max(...sliceMs))}` },
-    { name: 'ui: key-to-frame latency flat out, median / p95 / max', value: `${ms(median(latencies))} / ${ms(pct(latencies, 0.95))} / ${ms(Math.max(...latencies))}` },
-    { name: 'ui: frames per second rendered', value: fps.toFixed(1) },
-    { name: 'ui: key presses not reflected within 2 s (of 30)', value: String(lost) },
-    { name: 'ui: simulated s per wall s flat out (py2-threads-2cores x20)', value: simPerWall.toFixed(3) },
+    { name: `${l}: frames per second rendered`, value: (frames / wall).toFixed(1) },
+    { name: `${l}: main thread per frame (React, layout, output, view model), mean`, value: ms((elu.active / frames)) },
+    { name: `${l}: Ink output per frame, median`, value: ms(median(renderMs)) },
+    { name: `${l}: view model per frame (snapshot, timeline, rows), median`, value: ms(median(viewMs)) },
+    { name: `${l}: key-to-frame flat out, median / p95 / max`, value: `${ms(median(latencies))} / ${ms(pct(latencies, 0.95))} / ${ms(Math.max(...latencies))}` },
+    { name: `${l}: key presses not shown within 2 s (of 30)`, value: String(lost) },
+    { name: `${l}: engine slice, median / max`, value: `${ms(median(sliceMs))} / ${ms(Math.max(...sliceMs))}` },
+    { name: `${l}: simulated s per wall s flat out`, value: `${simPerWall.toFixed(3)} (${(events / wall / 1e6).toFixed(2)} M events/s)` },
+    { name: `${l}: CPU time / wall time`, value: `${((cpu.user + cpu.system) / 1e6).toFixed(2)} s / ${wall.toFixed(2)} s (main thread busy ${(elu.utilization * 100).toFixed(0)}%)` },
   ];
 }
 
+/** Every dashboard figure, for the default preset and for 256 cores x 1000 threads under py2 and py3. */
+export async function benchUi(): Promise<{ name: string; value: string }[]> {
+  // As gil-top does: React's production build (NODE_ENV is read when React first loads).
+  process.env.NODE_ENV ??= 'production';
+  const rows: { name: string; value: string }[] = [];
+  for (const c of [defaultCase(), scaleCase('py2'), scaleCase('py3')]) rows.push(...(await benchCase(c)));
+  return rows;
+}
+
 if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, '/bench/'))) {
-  for (const r of await benchUi()) console.log(`${r.name.padEnd(60)} ${r.value}`);
+  for (const r of await benchUi()) console.log(`${r.name.padEnd(84)} ${r.value}`);
   process.exit(0);
 }
