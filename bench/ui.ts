@@ -185,7 +185,10 @@ export async function benchUi(): Promise<{ name: string; value: string }[]> {
   // As gil-top does: React's production build (NODE_ENV is read when React first loads).
   process.env.NODE_ENV ??= 'production';
   const rows: { name: string; value: string }[] = [];
-  for (const c of [defaultCase(), scaleCase('py2'), scaleCase('py3')]) rows.push(...(await benchCase(c)));
+  // BENCH_UI=default (or scale-py2, scale-py3) runs one case alone, e.g. under --cpu-prof.
+  const cases = { default: defaultCase, 'scale-py2': () => scaleCase('py2'), 'scale-py3': () => scaleCase('py3') };
+  const only = process.env.BENCH_UI;
+  for (const [name, make] of Object.entries(cases)) if (only === undefined || only === name) rows.push(...(await benchCase(make())));
   return rows;
 }
 
