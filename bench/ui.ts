@@ -75,7 +75,7 @@ function scaleCase(policy: 'py2' | 'py3'): UiCase {
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 async function benchCase(c: UiCase): Promise<{ name: string; value: string }[]> {
-  const [{ render }, { createElement }, { App }, { DashboardController }] = await Promise.all([import('ink'), import('react'), import('../src/tui/app.js'), import('../src/tui/controller.js')]);
+  const [{ render }, { createElement }, { App, inkRenderOptions }, { DashboardController }] = await Promise.all([import('ink'), import('react'), import('../src/tui/app.js'), import('../src/tui/controller.js')]);
   const controller = new DashboardController({ preset: c.preset, speed: FLAT_OUT, listPresets });
   // Time spent building each frame's rows (snapshot, timeline, view model).
   const view = controller.view.bind(controller);
@@ -110,7 +110,7 @@ async function benchCase(c: UiCase): Promise<{ name: string; value: string }[]> 
     stdin: stdin as unknown as NodeJS.ReadStream,
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 30,
+    ...inkRenderOptions,
     onRender: (m) => {
       renderMs.push(m.renderTime);
       frameTimes.push(performance.now());

@@ -88,7 +88,7 @@ export async function showDashboard(setup: DashboardSetup, opts: { exitOnSignals
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
   // (This file has no JSX for the same reason: the JSX runtime would load React at once.)
-  const [{ createElement }, { render }, { App }, { DashboardController }] = await Promise.all([import('react'), import('ink'), import('../../tui/app.js'), import('../../tui/controller.js')]);
+  const [{ createElement }, { render }, { App, inkRenderOptions }, { DashboardController }] = await Promise.all([import('react'), import('ink'), import('../../tui/app.js'), import('../../tui/controller.js')]);
   const controller = new DashboardController(setup);
 
   let restored = false;
@@ -106,7 +106,7 @@ export async function showDashboard(setup: DashboardSetup, opts: { exitOnSignals
   process.stdout.on('error', () => process.exit(1));
   process.stdout.write(enterAltScreen);
   try {
-    const app = render(createElement(App, { controller }), { exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
+    const app = render(createElement(App, { controller }), { exitOnCtrlC: false, patchConsole: true, ...inkRenderOptions });
     await app.waitUntilExit();
   } finally {
     restore();
