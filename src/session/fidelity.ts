@@ -67,13 +67,25 @@ export interface FidelityReport {
   runs: Record<string, RunSummary>;
 }
 
-/** Runs every preset that has a published figure and compares. */
+/** The presets that carry a published figure. */
+export function presetsWithFigure(presets: Preset[] = listPresets()): Preset[] {
+  return presets.filter((p) => p.expected !== undefined);
+}
+
+/** Runs every preset that has a published figure, in this thread, and compares. */
 export function fidelityReport(presets: Preset[] = listPresets()): FidelityReport {
-  const withFigure = presets.filter((p) => p.expected !== undefined);
-  const runs: Record<string, RunSummary> = {};
+  const withFigure = presetsWithFigure(presets);
+  return compareFigures(withFigure, Object.fromEntries(withFigure.map((p) => [p.name, runHeadless(p).summary])));
+}
+
+/**
+ * The report from runs made elsewhere (the parallel runner): a row for every preset with a
+ * published figure that has a run in `runs`; a ratio only where both of its runs are there.
+ */
+export function compareFigures(presets: Preset[], runs: Record<string, RunSummary>): FidelityReport {
+  const withFigure = presetsWithFigure(presets).filter((p) => runs[p.name] !== undefined);
   const rows = withFigure.map((p): FidelityRow => {
-    const s = runHeadless(p).summary;
-    runs[p.name] = s;
+    const s = runs[p.name];
     const c = s.counters;
     const published = p.expected!.seconds;
     const ratio = s.simulatedSeconds / published;
@@ -104,5 +116,5 @@ export function fidelityReport(presets: Preset[] = listPresets()): FidelityRepor
       const simulated = runs[r.numerator].simulatedSeconds / runs[r.denominator].simulatedSeconds;
       return { name: r.name, published, simulated, reproduced: Math.abs(simulated / published - 1) <= tolerance };
     });
-  return { rows, ratios, runs };
+  return { rows, ratios, runs: Object.fromEntries(withFigure.map((p) => [p.name, runs[p.name]])) };
 }

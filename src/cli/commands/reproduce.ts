@@ -1,17 +1,28 @@
 import { InputError } from '../../config/input-error.js';
-import { fidelityReport, tolerance, type FidelityReport } from '../../session/fidelity.js';
+import { listPresets } from '../../config/load.js';
+import { compareFigures, presetsWithFigure, tolerance, type FidelityReport } from '../../session/fidelity.js';
+import { runJobsWithProgress } from '../../session/parallel-progress.js';
+import type { RunSummary } from '../../session/summary.js';
 import type { Parsed } from '../options.js';
 
-/** `gil-top reproduce`: every preset with a published figure, simulated and compared. */
+/**
+ * `gil-top reproduce`: every preset with a published figure, simulated on every core and
+ * compared. Ctrl+C prints what is done and exits with 130.
+ */
 export async function reproduceCommand(p: Parsed): Promise<number> {
   if (p.args.length > 0) throw new InputError(`reproduce takes no argument (got "${p.args[0]}")`);
   if (p.values.json && p.values.markdown) throw new InputError('--json and --markdown: choose one');
-  const report = fidelityReport();
+  const presets = presetsWithFigure(listPresets());
+  const { results, interrupted } = await runJobsWithProgress('reproduce', presets.map((preset) => ({ preset })));
+  const runs: Record<string, RunSummary> = {};
+  results.forEach((r, i) => r !== undefined && (runs[presets[i].name] = r.summary));
+  const report = compareFigures(presets, runs);
+  if (interrupted) process.stderr.write(`gil-top: interrupted: ${report.rows.length} of ${presets.length} presets done, shown below\n`);
   if (p.values.json) {
     const { runs: _runs, ...rest } = report;
     process.stdout.write(JSON.stringify(rest, null, 2) + '\n');
   } else process.stdout.write(p.values.markdown ? markdown(report) : text(report));
-  return 0;
+  return interrupted ? 130 : 0;
 }
 
 const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
