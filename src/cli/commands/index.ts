@@ -1,4 +1,5 @@
 import type { CommandName, Parsed } from '../options.js';
+import { compareCommand } from './compare.js';
 import { dashboardCommand } from './dashboard.js';
 import { exportCommand } from './export.js';
 import { presetsCommand } from './presets.js';
@@ -11,6 +12,7 @@ export const commandHandlers: Record<CommandName, (p: Parsed) => Promise<number>
   dashboard: dashboardCommand,
   run: runCommand,
   reproduce: reproduceCommand,
+  compare: compareCommand,
   replay: replayCommand,
   export: exportCommand,
   presets: presetsCommand,
