@@ -29,6 +29,11 @@ export interface LiveLoopOptions {
   maxGapMs?: number;
   /** The wall clock, ms (injected by tests). */
   clock?: () => number;
+  /**
+   * Asked between two chunks of events: true ends the slice at once (the engine's worker
+   * stops for a key press or a frame the screen waits for).
+   */
+  shouldYield?: () => boolean;
 }
 
 /**
@@ -43,11 +48,14 @@ export class LiveLoop {
   private readonly chunkEvents: number;
   private readonly maxGapMs: number;
   private readonly clock: () => number;
+  private readonly shouldYield: () => boolean;
   private lastWall: number;
   /** Simulated instant the run should have reached (fractional ns carried between slices). */
   private targetNs: number;
   /** Wall time the last slice spent in the engine, ms. */
   lastSliceMs = 0;
+  /** The last slice stopped short of its simulated target (out of budget, or asked to yield). */
+  behind = false;
 
   /**
    * @param player a recording to play back instead of a live run (its driver is `driver`): the
@@ -65,6 +73,7 @@ export class LiveLoop {
     this.chunkEvents = opts.chunkEvents ?? 500;
     this.maxGapMs = opts.maxGapMs ?? 100;
     this.clock = opts.clock ?? (() => performance.now());
+    this.shouldYield = opts.shouldYield ?? (() => false);
     this.lastWall = this.clock();
     this.targetNs = driver.sim.now;
   }
@@ -77,6 +86,7 @@ export class LiveLoop {
     const sim = this.driver.sim;
     if (this.paused || this.over) {
       this.lastSliceMs = 0;
+      this.behind = false;
       return 0;
     }
     // Never owe more than one gap's worth: if the engine cannot keep up, it runs as fast as it can.
@@ -88,9 +98,10 @@ export class LiveLoop {
       const n = this.player !== null ? this.player.advanceTo(target, this.chunkEvents) : this.driver.advanceTo(target, this.chunkEvents);
       done += n;
       // A recorded pause or speed change (playback) takes effect at once.
-      if (n === 0 || this.paused || this.speed !== speed || this.clock() - start >= this.budgetMs) break;
+      if (n === 0 || this.paused || this.speed !== speed || this.shouldYield() || this.clock() - start >= this.budgetMs) break;
     }
     this.lastSliceMs = this.clock() - start;
+    this.behind = sim.now < target && !this.over && !this.paused;
     return done;
   }
 

@@ -121,9 +121,10 @@ const signalCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
  * Makes sure `recorder` is finalised however the process ends: a normal exit ('quit'), Ctrl+C,
  * SIGTERM or SIGHUP ('interrupted', then the signal's usual exit status), an uncaught error or
  * rejection ('crashed', then the error is printed and the status is 1). Returns a function that
- * removes the handlers (call it after finalising on the normal path).
+ * removes the handlers (call it after finalising on the normal path). A SessionRecorder, or
+ * whatever finalises one synchronously (the dashboard, whose recorder is in its engine's worker).
  */
-export function installFinalizers(recorder: SessionRecorder): () => void {
+export function installFinalizers(recorder: { finalize(reason: EndReason): unknown }): () => void {
   const onExit = () => recorder.finalize('quit');
   const onSignal = (signal: NodeJS.Signals) => {
     recorder.finalize('interrupted');

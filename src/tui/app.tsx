@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Dashboard } from './components/dashboard.js';
 import type { DashboardController } from './controller.js';
 import { useFrameLoop } from './hooks/use-frame-loop.js';
@@ -31,6 +31,13 @@ export function App({ controller, width, height, frameMs = FRAME_MS }: AppProps)
   const size = useTerminalSize(width, height);
   const [tick, setTick] = useState(0);
   const redraw = useCallback(() => setTick((t) => t + 1), []);
+  // Frames from the engine's worker arrive on their own: each is drawn as it comes.
+  useEffect(() => {
+    controller.onChange = redraw;
+    return () => {
+      controller.onChange = () => {};
+    };
+  }, [controller, redraw]);
   useFrameLoop(controller, frameMs, redraw);
   useKeys(controller, redraw);
   // One line is kept free: a frame as tall as the terminal would scroll it.

@@ -1,5 +1,6 @@
 
-import { ThreadView, type TraceBuffer } from '../model/index.js';
+import { ThreadView } from '../model/index.js';
+import type { TraceSource } from './trace-slice.js';
 /** A column with no information (before the trace started, or a thread not yet seen). */
 export const BLANK = 255;
 const VIEWS = 8;
@@ -26,7 +27,7 @@ export class TimelineModel {
     readonly threads: number,
     readonly windowNs: number,
     readonly columns: number,
-    trace: TraceBuffer | null = null,
+    trace: TraceSource | null = null,
   ) {
     this.bucketNs = windowNs / columns;
     this.acc = new Float64Array(threads * columns * VIEWS);
@@ -37,7 +38,7 @@ export class TimelineModel {
   }
 
   /** Reads the trace entries written since the last call. */
-  consume(trace: TraceBuffer): void {
+  consume(trace: TraceSource): void {
     trace.forEachSince(this.seq, (time, thread, view) => {
       if (thread >= this.threads) return;
       this.advance(Math.floor(time / this.bucketNs));
@@ -53,14 +54,17 @@ export class TimelineModel {
     this.seq = trace.written;
   }
 
-  /** Per thread, the view of each column from oldest to `nowNs` (BLANK, a ThreadView, or Vain). */
-  rows(nowNs: number): Uint8Array[] {
+  /**
+   * Per thread (the first `limit` threads), the view of each column from oldest to `nowNs`
+   * (BLANK, a ThreadView, or Vain).
+   */
+  rows(nowNs: number, limit = this.threads): Uint8Array[] {
     const last = Math.max(this.head, Math.floor(Math.max(0, nowNs - 1) / this.bucketNs));
     this.advance(last);
     const out: Uint8Array[] = [];
     const first = last - this.columns + 1;
     const open = new Float64Array(VIEWS);
-    for (let t = 0; t < this.threads; t++) {
+    for (let t = 0; t < Math.min(limit, this.threads); t++) {
       const row = new Uint8Array(this.columns).fill(BLANK);
       for (let b = Math.max(0, first); b <= last; b++) {
         const slot = b % this.columns;

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
 import { InputError } from '../../config/input-error.js';
 import { listPresets, loadPreset } from '../../config/load.js';
-import { installFinalizers, SessionRecorder } from '../../session/recorder.js';
+import { installFinalizers } from '../../session/recorder.js';
 import { DEFAULT_SPEED, FLAT_OUT } from '../../session/live-loop.js';
-import type { DashboardController, DashboardSetup } from '../../tui/controller.js';
+import { presetOfSession } from '../../session/replay.js';
+import type { DashboardController } from '../../tui/controller.js';
+import type { WorkerSetup } from '../../tui/worker-setup.js';
 import { numberOption, overridesFrom, type Parsed } from '../options.js';
 
 /** The preset the dashboard opens with no --preset. */
@@ -31,55 +32,34 @@ export async function dashboardCommand(p: Parsed): Promise<number> {
   const speed = speedOption(p.values.speed);
   const recordFile = typeof p.values.record === 'string' ? p.values.record : undefined;
   const force = p.values.force === true;
-  const uninstall: (() => void)[] = [];
-  try {
-    const controller = await showDashboard(
-      {
-        preset,
-        overrides,
-        speed,
-        listPresets,
-        record:
-          recordFile === undefined
-            ? undefined
-            : (driver) => {
-                const r = new SessionRecorder(recordFile, driver, { force });
-                // A kill or a crash still ends the file properly.
-                uninstall.push(installFinalizers(r));
-                return r;
-              },
-        // `r` without --record: a new file in the current folder, never one that exists. A
-        // signal or a crash ends it through the dashboard's exit (controller.close()).
-        startRecording: (driver) => new SessionRecorder(freshRecordingName(driver.preset.name), driver),
-      },
-      // A recording installs its own handlers (they end the file first).
-      { exitOnSignals: recordFile === undefined },
-    );
-    const rec = controller.recording;
-    if (rec !== null) process.stdout.write(`gil-top: session recorded to ${rec.file}\n`);
-  } finally {
-    for (const u of uninstall) u();
-  }
+  const controller = await showDashboard(
+    {
+      preset,
+      overrides,
+      speed,
+      record: recordFile === undefined ? undefined : { file: recordFile, force },
+      // `r` without --record: a new file in the current folder, never one that exists. A
+      // signal or a crash ends it through the dashboard's exit (controller.close()).
+      recordOnKey: true,
+    },
+    // With --record, a kill or a crash ends the file properly (its handlers end it first).
+    { finalizeOnSignals: recordFile !== undefined },
+  );
+  const rec = controller.recordedFile;
+  if (rec !== null) process.stdout.write(`gil-top: session recorded to ${rec}\n`);
   return 0;
-}
-
-/** `gil-top-PRESET-YYYYMMDD-HHMMSS.jsonl` in the current folder, with a suffix if that exists. */
-export function freshRecordingName(preset: string, now = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  const base = `gil-top-${preset}-${stamp}`;
-  for (let i = 1; ; i++) {
-    const name = i === 1 ? `${base}.jsonl` : `${base}-${i}.jsonl`;
-    if (!existsSync(name)) return name;
-  }
 }
 
 /**
  * Draws the dashboard for `setup` in the alternate screen until the user quits (the live run of
- * `gil-top`, or the playback of `gil-top replay FILE`); returns its controller. The caller has
- * checked that stdin and stdout are a terminal.
+ * `gil-top`, or the playback of `gil-top replay FILE`), with the engine in a worker thread;
+ * returns its controller, closed. The caller has checked that stdin and stdout are a terminal.
+ *
+ * @param opts.finalizeOnSignals a recording runs from the start: Ctrl+C, SIGTERM, SIGHUP and a
+ *   crash finalise it before the process ends (otherwise SIGTERM and SIGHUP just end the process,
+ *   whose exit handler still closes the engine).
  */
-export async function showDashboard(setup: DashboardSetup, opts: { exitOnSignals?: boolean } = {}): Promise<DashboardController> {
+export async function showDashboard(setup: WorkerSetup, opts: { finalizeOnSignals?: boolean } = {}): Promise<DashboardController> {
   // React's development build costs several times more per frame; the dashboard is not a
   // React app under development. NODE_ENV is read when React loads, hence the late imports.
   process.env.NODE_ENV ??= 'production';
@@ -88,8 +68,18 @@ export async function showDashboard(setup: DashboardSetup, opts: { exitOnSignals
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
   // (This file has no JSX for the same reason: the JSX runtime would load React at once.)
-  const [{ createElement }, { render }, { App, inkRenderOptions }, { DashboardController }] = await Promise.all([import('react'), import('ink'), import('../../tui/app.js'), import('../../tui/controller.js')]);
-  const controller = new DashboardController(setup);
+  const [{ createElement }, { render }, { App, inkRenderOptions }, { DashboardController }, { WorkerEngine }] = await Promise.all([
+    import('react'),
+    import('ink'),
+    import('../../tui/app.js'),
+    import('../../tui/controller.js'),
+    import('../../tui/worker-link.js'),
+  ]);
+  // Bad input (a recording file that exists) is refused here, before the screen changes.
+  const engine = await WorkerEngine.start(setup);
+  const preset = setup.replay !== undefined ? presetOfSession(setup.replay) : setup.preset;
+  const controller = new DashboardController({ preset, listPresets, engine });
+  const uninstall = opts.finalizeOnSignals ? installFinalizers({ finalize: (reason) => controller.close(reason === 'crashed' || reason === 'interrupted' ? reason : 'quit') }) : () => {};
 
   let restored = false;
   const restore = () => {
@@ -101,7 +91,7 @@ export async function showDashboard(setup: DashboardSetup, opts: { exitOnSignals
   process.on('exit', restore);
   // Killed or hung up: leave the alternate screen on the way out (the 'exit' handler does it).
   const onSignal = (sig: NodeJS.Signals) => process.exit(sig === 'SIGHUP' ? 129 : 143);
-  if (opts.exitOnSignals !== false) for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+  if (!opts.finalizeOnSignals) for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   // The terminal went away (window closed): nothing left to draw on.
   process.stdout.on('error', () => process.exit(1));
   process.stdout.write(enterAltScreen);
@@ -112,6 +102,7 @@ export async function showDashboard(setup: DashboardSetup, opts: { exitOnSignals
     restore();
     process.off('exit', restore);
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
+    uninstall();
   }
   return controller;
 }

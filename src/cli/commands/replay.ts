@@ -1,5 +1,5 @@
 import { InputError } from '../../config/input-error.js';
-import { ReplayPlayer, verifySession, type ReplayReport } from '../../session/replay.js';
+import { presetOfSession, verifySession, type ReplayReport } from '../../session/replay.js';
 import { readSessionFile, type SessionFile } from '../../session/session-file.js';
 import type { Parsed } from '../options.js';
 import { packageVersion } from '../../version.js';
@@ -32,19 +32,20 @@ export async function replayCommand(p: Parsed): Promise<number> {
 
 /** Plays `session` back in the dashboard; on quitting, prints how far it got and whether it matched. */
 async function playBack(session: SessionFile): Promise<number> {
-  const player = new ReplayPlayer(session);
-  const controller = await showDashboard({ preset: player.preset, replay: player });
-  const d = player.divergence;
-  const at = `t=${(controller.driver.sim.now / 1e9).toFixed(6)} s`;
+  const controller = await showDashboard({ preset: presetOfSession(session), replay: session });
+  const final = controller.close();
+  const r = final.replay ?? { done: false, divergence: null, samplesChecked: 0 };
+  const d = r.divergence;
+  const at = `t=${(final.nowNs / 1e9).toFixed(6)} s`;
   const recordedBy = session.header.gilTop;
   const changed = recordedBy !== packageVersion() ? ` (recorded by gil-top ${recordedBy}, replayed by ${packageVersion()}: the model may have changed)` : '';
   const n = session.samples.length;
   process.stdout.write(
     d !== null
       ? `${session.file}: replay DIVERGES: ${d.message}${changed}\n`
-      : player.done
-        ? `${session.file}: replay matches the recording exactly: ${player.samplesChecked} samples${session.end === null ? '' : ' and the final summary'} up to ${at} simulated\n`
-        : `${session.file}: playback stopped at ${at}: ${player.samplesChecked} of ${n} samples checked, all matching\n`,
+      : r.done
+        ? `${session.file}: replay matches the recording exactly: ${r.samplesChecked} samples${session.end === null ? '' : ' and the final summary'} up to ${at} simulated\n`
+        : `${session.file}: playback stopped at ${at}: ${r.samplesChecked} of ${n} samples checked, all matching\n`,
   );
   return d !== null ? 1 : 0;
 }

@@ -2,9 +2,10 @@ import { useEffect } from 'react';
 import type { DashboardController } from '../controller.js';
 
 /**
- * The frame loop: every `frameMs`, the engine gets one slice of wall time (a few ms), then the
- * screen is asked to redraw if the run moved. The timer is re-armed after the slice, so input and drawing always
- * get the rest of the frame.
+ * The frame loop, the dashboard's one pacer: every `frameMs` the engine is asked for a frame.
+ * An engine in this thread runs one slice of wall time (a few ms) and the screen redraws at
+ * once if anything changed; the engine's worker answers with a frame a moment later, which
+ * the app draws as it arrives (or says nothing changed, and nothing is drawn).
  */
 export function useFrameLoop(controller: DashboardController, frameMs: number, redraw: () => void): void {
   useEffect(() => {
@@ -14,7 +15,7 @@ export function useFrameLoop(controller: DashboardController, frameMs: number, r
     const frame = () => {
       if (stopped) return;
       // Paused or finished, nothing moves: no need to lay the same frame out again.
-      if (controller.slice()) redraw();
+      if (controller.tick()) redraw();
       // Frames are due every frameMs from the last due time (drawing happens after this
       // callback, so measuring from its end would stretch every frame by the drawing time).
       const now = performance.now();

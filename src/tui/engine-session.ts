@@ -1,0 +1,403 @@
+import { InputError } from '../config/input-error.js';
+import type { Overrides, Preset } from '../config/load.js';
+import { limits } from '../config/preset-schema.js';
+import { isEngineAction, SessionDriver, type LoggedAction, type SessionAction } from '../session/driver.js';
+import { DEFAULT_SPEED, FLAT_OUT, LiveLoop, nextStep, type LiveLoopOptions } from '../session/live-loop.js';
+import type { ReplayPlayer } from '../session/replay.js';
+import { defaultSampleEveryNs } from '../session/session-file.js';
+import { fmtSpan, fmtSpeed } from './format.js';
+import type { KeyAction } from './keymap.js';
+import { TraceCursor, type TraceSlice } from './trace-slice.js';
+import { policyNames, type Snapshot, type TraceBuffer } from '../model/index.js';
+
+/** Check intervals `i`/`I` step through, ticks. */
+export const checkIntervalSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000, 1_000_000];
+/** Switch intervals `i`/`I` step through, seconds. */
+export const switchIntervalSteps = [1e-6, 1e-5, 1e-4, 2e-4, 5e-4, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 10];
+
+/** A recording in progress, as the dashboard sees it (SessionRecorder fits). */
+export interface ActiveRecording {
+  readonly file: string;
+  finalize(reason?: 'quit' | 'finished' | 'interrupted' | 'crashed'): unknown;
+  readonly finalized: boolean;
+}
+
+/** How the engine side of the dashboard starts (in this thread, or in its worker). */
+export interface EngineSetup {
+  preset: Preset;
+  overrides?: Overrides;
+  speed?: number;
+  /** Called with each new driver before it runs (e.g. to attach a recorder); returns it, if any. */
+  record?: (driver: SessionDriver) => ActiveRecording | null;
+  /**
+   * Starts recording the run in progress (the `r` key): the file gets the run's actions so far
+   * and its samples from now on, which is all a replay needs. Throws an InputError to refuse.
+   */
+  startRecording?: (driver: SessionDriver) => ActiveRecording;
+  loop?: LiveLoopOptions;
+  startPaused?: boolean;
+  /**
+   * A recording to play back (read-only) instead of a live run: its driver is shown, its
+   * recorded actions change the run at their instants, and its recorded pauses and speed
+   * changes pace the playback. `preset` should be the player's.
+   */
+  replay?: ReplayPlayer;
+}
+
+/** What the engine is asked to do: a key's action, another preset, or the trace again. */
+export type EngineCommand =
+  | { type: 'key'; action: KeyAction }
+  | { type: 'load'; preset: Preset }
+  /**
+   * The screen starts its timeline afresh (another span, another width): send the trace still
+   * held again with the next frame, and from now on only what lies within `keepNs` of its end.
+   */
+  | { type: 'timeline'; keepNs: number };
+
+/** Where a playback stands. */
+export interface PlaybackState {
+  done: boolean;
+  divergence: { atNs: number; message: string } | null;
+  /** Recorded samples checked so far. */
+  samplesChecked: number;
+}
+
+/** How a recording in progress ends when the dashboard closes. */
+export type CloseReason = 'quit' | 'interrupted' | 'crashed';
+
+/** What is left of the engine once the dashboard closes. */
+export interface EngineFinal {
+  /** The file of the last recording (finalised now if it was still going), null if none. */
+  recorded: string | null;
+  /** Simulated instant the run had reached, ns. */
+  nowNs: number;
+  replay: PlaybackState | null;
+}
+
+/** One frame of the engine's state: all the screen needs, and all that crosses from the worker. */
+export interface EngineFrame {
+  /** Counts runs: a restart or another preset starts a new one (the screen forgets the old). */
+  run: number;
+  seed: string;
+  snap: Snapshot;
+  /** Trace entries since the last frame (of this run). */
+  trace: TraceSlice;
+  speed: number;
+  paused: boolean;
+  /** The file being recorded to, null when not recording. */
+  recording: string | null;
+  /** The file of the last recording of this session, finished or not (null: none). */
+  recorded: string | null;
+  /** The latest message, numbered (the screen shows a message once, however many frames carry it). */
+  message: { seq: number; text: string };
+  replay: PlaybackState | null;
+  /** Wall time the engine ran since the last frame, ms, and in how many slices. */
+  engineMs: number;
+  slices: number;
+}
+
+/**
+ * The engine side of the dashboard: the live loop over the current run, recordings, playback,
+ * and the actions of keys that change or pace the run. It runs in the dashboard's worker (or in
+ * the same thread, for tests); the screen sends it commands and takes frames from it. Every
+ * change to the run goes through the driver, so that the session log and a recording see it.
+ */
+export class EngineSession {
+  readonly loop: LiveLoop;
+  preset: Preset;
+  overrides: Overrides;
+  recording: ActiveRecording | null = null;
+  /** The recording played back, null for a live run. */
+  readonly player: ReplayPlayer | null;
+  run = 0;
+  private message = { seq: 0, text: '' };
+  private trace!: TraceBuffer;
+  private cursor = new TraceCursor();
+  /** The playback is held at a pause of the recording (a recorded resume lifts it). */
+  private heldByRecording = false;
+  /** The end of the playback has been announced. */
+  private endShown = false;
+  private engineMs = 0;
+  private slices = 0;
+  /** How much of the trace before a frame's instant the screen's timeline can show, ns. */
+  private keepNs = Infinity;
+
+  constructor(readonly setup: EngineSetup) {
+    this.player = setup.replay ?? null;
+    this.preset = this.player?.preset ?? setup.preset;
+    this.overrides = { ...(setup.overrides ?? {}) };
+    this.loop = new LiveLoop(this.newDriver(), setup.speed ?? DEFAULT_SPEED, setup.loop, this.player);
+    if (setup.startPaused) this.loop.pause();
+    this.say(this.preset.title);
+    const p = this.player;
+    if (p !== null) {
+      p.stopAtPause = true;
+      p.driver.addListener({ onAction: (e) => this.onRecordedAction(e) });
+      const n = p.schedule.length;
+      this.say(`replaying ${p.session.file} (recorded ${p.session.header.createdAt}): ${n} action${n === 1 ? '' : 's'}, ${p.session.samples.length} samples; read-only`);
+      this.checkReplayEnd();
+    }
+  }
+
+  get driver(): SessionDriver {
+    return this.loop.driver;
+  }
+
+  /** The latest message and its number (each new message gets the next). */
+  get text(): string {
+    return this.message.text;
+  }
+
+  get messageSeq(): number {
+    return this.message.seq;
+  }
+
+  private say(text: string): void {
+    this.message = { seq: this.message.seq + 1, text };
+  }
+
+  /** A recorded action took effect in the playback (the loop logs nothing while replaying). */
+  private onRecordedAction(e: LoggedAction): void {
+    const at = `at t=${(e.atNs / 1e9).toFixed(6)} s`;
+    const a = e.action;
+    if (a.type === 'pause') {
+      if (this.loop.paused) return;
+      this.loop.pause();
+      this.heldByRecording = true;
+      this.say(`the recording paused here, ${at}: space continues the playback`);
+    } else if (a.type === 'resume') {
+      if (!this.heldByRecording) return;
+      this.heldByRecording = false;
+      this.loop.resume();
+      this.say(`the recording resumed ${at}`);
+    } else if (a.type === 'speed') {
+      this.loop.setSpeed(a.speed);
+      this.say(`the recording set the speed to ${fmtSpeed(a.speed, FLAT_OUT)} ${at}`);
+    } else if (isEngineAction(a)) this.say(`recorded: ${describeAction(a)} ${at}`);
+  }
+
+  /** Announces the end of a playback once: complete and matching, or where it diverged. */
+  private checkReplayEnd(): void {
+    const p = this.player;
+    if (p === null || this.endShown || !p.done) return;
+    this.endShown = true;
+    const d = p.divergence;
+    this.say(
+      d === null
+        ? `replay complete: matches the recording (${p.samplesChecked} samples${p.session.end === null ? '' : ' and the final summary'}, ${p.nextAction} actions) at t=${(this.driver.sim.now / 1e9).toFixed(6)} s`
+        : `replay diverges at t=${(d.atNs / 1e9).toFixed(6)} s: ${d.message}`,
+    );
+  }
+
+  private newDriver(): SessionDriver {
+    this.run++;
+    this.cursor = new TraceCursor();
+    if (this.player !== null) {
+      const d = this.player.driver;
+      this.trace = d.sim.enableTrace();
+      return d;
+    }
+    const d = new SessionDriver(this.preset, this.overrides, defaultSampleEveryNs);
+    this.trace = d.sim.enableTrace();
+    if (this.setup.record !== undefined && (this.recording === null || !this.recording.finalized)) this.recording = this.setup.record(d);
+    return d;
+  }
+
+  /** Runs the engine for one slice of wall time; returns whether the run moved. */
+  slice(): boolean {
+    const sim = this.driver.sim;
+    const [now, events] = [sim.now, sim.events];
+    this.loop.slice();
+    this.engineMs += this.loop.lastSliceMs;
+    this.slices++;
+    // Time can move without an event (a quiet stretch in slow motion): that must redraw too.
+    const moved = sim.now !== now || sim.events !== events;
+    if (this.driver.sim.finished && this.recording !== null && !this.recording.finalized) {
+      this.recording.finalize('finished');
+      this.say(`run finished; recording written to ${this.recording.file}`);
+    }
+    this.checkReplayEnd();
+    return moved;
+  }
+
+  /** Carries out a command from the screen. */
+  command(c: EngineCommand): void {
+    if (c.type === 'key') this.key(c.action);
+    else if (c.type === 'load') {
+      // A new preset starts from its own settings, not the command line's.
+      this.overrides = { seed: this.overrides.seed };
+      this.restart(c.preset);
+      this.say(`loaded ${c.preset.name}: ${c.preset.title}`);
+    } else {
+      this.keepNs = c.keepNs;
+      this.cursor.rewind(this.trace);
+    }
+  }
+
+  /**
+   * The frame now: a snapshot, the trace written since the last frame (only the part that can
+   * still show on the screen's timeline), and the state of the session.
+   */
+  frame(): EngineFrame {
+    const snap = this.driver.sim.snapshot();
+    const f: EngineFrame = {
+      run: this.run,
+      seed: this.driver.sim.seed,
+      snap,
+      trace: this.cursor.take(this.trace, snap.now - this.keepNs, snap.threads.length),
+      speed: this.loop.speed,
+      paused: this.loop.paused,
+      recording: this.recording !== null && !this.recording.finalized ? this.recording.file : null,
+      recorded: this.recording?.file ?? null,
+      message: this.message,
+      replay: this.playback(),
+      engineMs: this.engineMs,
+      slices: this.slices,
+    };
+    this.engineMs = 0;
+    this.slices = 0;
+    return f;
+  }
+
+  /** Carries out a key's action on the run (the screen's own keys never come here). */
+  key(action: KeyAction): void {
+    this.run1(action);
+    if (this.player !== null) this.afterPlaybackKey(action);
+  }
+
+  private run1(action: KeyAction): void {
+    const sim = this.driver.sim;
+    const at = () => `at t=${(sim.now / 1e9).toFixed(6)} s`;
+    switch (action) {
+      case 'togglePause':
+        this.loop.togglePause();
+        this.say(this.loop.paused ? `paused ${at()} (. steps an event, , a millisecond)` : `resumed ${at()}`);
+        return;
+      case 'stepEvent': {
+        const ok = this.loop.stepEvent();
+        this.say(ok ? `stepped one event: now ${at()}, event ${sim.events}` : 'nothing left to step: the run is over');
+        return;
+      }
+      case 'stepMillisecond':
+        this.loop.stepMillisecond();
+        this.say(`stepped 1 ms: now ${at()}`);
+        return;
+      case 'faster':
+      case 'slower': {
+        const s = this.loop.stepSpeed(action === 'faster' ? 1 : -1);
+        this.say(`speed ${fmtSpeed(s, FLAT_OUT)}${s >= FLAT_OUT ? ' (as fast as the engine runs)' : ' (simulated time per wall second)'}`);
+        return;
+      }
+      case 'cyclePolicy': {
+        const next = policyNames[(policyNames.indexOf(sim.policy) + 1) % policyNames.length];
+        this.loop.act({ type: 'policy', policy: next });
+        this.say(`policy -> ${next} ${at()}`);
+        return;
+      }
+      case 'intervalDown':
+      case 'intervalUp': {
+        const dir = action === 'intervalUp' ? 1 : -1;
+        if (sim.policy === 'py2') {
+          const cur = sim.snapshot().checkInterval;
+          const ticks = clamp(nextStep(checkIntervalSteps, cur, dir), limits.checkInterval.min, limits.checkInterval.max);
+          this.loop.act({ type: 'checkInterval', ticks });
+          this.say(`check interval -> ${ticks} ticks ${at()}`);
+        } else if (sim.policy === 'py3') {
+          const cur = sim.snapshot().switchIntervalNs / 1e9;
+          const s = clamp(nextStep(switchIntervalSteps, cur, dir), limits.switchInterval.min, limits.switchInterval.max);
+          this.loop.act({ type: 'switchInterval', ns: Math.round(s * 1e9) });
+          this.say(`switch interval -> ${fmtSpan(Math.round(s * 1e9))} ${at()}`);
+        } else {
+          this.say('free-threaded has no GIL, so no interval to change (p cycles the policy)');
+        }
+        return;
+      }
+      case 'coreAdd':
+      case 'coreRemove': {
+        const cur = sim.snapshot().cores.length;
+        const cores = clamp(cur + (action === 'coreAdd' ? 1 : -1), limits.cores.min, limits.cores.max);
+        if (cores === cur) {
+          this.say(`cores stay at ${cur} (${limits.cores.min}-${limits.cores.max})`);
+          return;
+        }
+        this.loop.act({ type: 'cores', cores });
+        this.say(`cores -> ${cores} ${at()}`);
+        return;
+      }
+      case 'signal':
+        this.loop.act({ type: 'signal' });
+        this.say(`SIGINT sent ${at()}: a pending call only the main thread can run`);
+        return;
+      case 'restart':
+        this.restart(this.preset);
+        this.say(`restarted ${this.preset.name}`);
+        return;
+      case 'record':
+        if (this.recording !== null && !this.recording.finalized) {
+          this.recording.finalize('quit');
+          this.say(`recording stopped and written to ${this.recording.file}`);
+        } else if (this.setup.startRecording === undefined) {
+          this.say('recording is not available here: start with gil-top --record FILE');
+        } else {
+          try {
+            this.recording = this.setup.startRecording(this.driver);
+            this.say(`recording to ${this.recording.file} from t=${(this.driver.sim.now / 1e9).toFixed(6)} s (r stops)`);
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+            this.say(`cannot record: ${e.message}`);
+          }
+        }
+        return;
+      default:
+        // The screen's own keys (help, zoom, presets, quit) are handled where they are drawn.
+        return;
+    }
+  }
+
+  /** Playback keys: the user takes over pausing from the recording; the end is announced. */
+  private afterPlaybackKey(action: KeyAction): void {
+    if (action === 'togglePause' || action === 'stepEvent' || action === 'stepMillisecond') this.heldByRecording = false;
+    if (this.player?.done === true && (action === 'stepEvent' || action === 'stepMillisecond' || action === 'togglePause')) {
+      this.endShown = false;
+      this.checkReplayEnd();
+    }
+  }
+
+  /** Starts `preset` from the beginning, keeping speed and pause. A recording covers one run. */
+  private restart(preset: Preset): void {
+    if (this.recording !== null && !this.recording.finalized) this.recording.finalize('quit');
+    this.preset = preset;
+    this.loop.replace(this.newDriver());
+  }
+
+  /** Ends the session: finalises a recording in progress; says what is left. */
+  close(reason: CloseReason = 'quit'): EngineFinal {
+    if (this.recording !== null && !this.recording.finalized) this.recording.finalize(reason);
+    return { recorded: this.recording?.file ?? null, nowNs: this.driver.sim.now, replay: this.playback() };
+  }
+
+  private playback(): PlaybackState | null {
+    const p = this.player;
+    return p === null ? null : { done: p.done, divergence: p.divergence === null ? null : { atNs: p.divergence.atNs, message: p.divergence.message }, samplesChecked: p.samplesChecked };
+  }
+}
+
+/** An engine action in words, as the message line shows it. */
+function describeAction(a: SessionAction): string {
+  switch (a.type) {
+    case 'policy':
+      return `policy -> ${a.policy}`;
+    case 'checkInterval':
+      return `check interval -> ${a.ticks} ticks`;
+    case 'switchInterval':
+      return `switch interval -> ${fmtSpan(a.ns)}`;
+    case 'cores':
+      return `cores -> ${a.cores}`;
+    case 'signal':
+      return 'SIGINT sent';
+    default:
+      return a.type;
+  }
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));

@@ -1,0 +1,136 @@
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { InputError } from '../config/input-error.js';
+import type { EngineLink } from './engine-link.js';
+import type { CloseReason, EngineCommand, EngineFinal, EngineFrame } from './engine-session.js';
+import type { WorkerSetup } from './worker-setup.js';
+
+/** What the screen sends the engine's worker. */
+export type ToWorker = { type: 'command'; command: EngineCommand } | { type: 'frame' } | { type: 'close'; reason: CloseReason };
+
+/** What the worker sends back: a frame (asked for, or after a command), nothing new, or why it could not start. */
+export type FromWorker = { type: 'frame'; frame: EngineFrame; requested: boolean } | { type: 'idle' } | { type: 'failed'; message: string; input: boolean };
+
+/** What the worker is started with. */
+export interface WorkerData {
+  setup: WorkerSetup;
+  /**
+   * Two shared counters: [0] messages posted to the worker and not yet handled (the engine
+   * breaks off its slice between two chunks of events when it is not 0), [1] set to 1 once
+   * the worker has closed the session (the screen waits for it synchronously).
+   */
+  flags: SharedArrayBuffer;
+  /** Where the worker answers `close`, read synchronously by the screen. */
+  port: MessagePort;
+}
+
+/** Indexes into the shared counters. */
+export const PENDING = 0;
+export const CLOSED = 1;
+
+/**
+ * Starts the worker's module: the built .js beside this file, or the .ts source when running
+ * under tsx or the tests (Node 20 does not pass loader hooks on to workers: the worker
+ * registers tsx itself before it imports the source).
+ */
+function startWorker(options: { workerData: WorkerData; transferList: MessagePort[] }): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./engine-worker.js', import.meta.url), options);
+  const source = new URL('./engine-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+/**
+ * The engine in its own thread: the screen's thread only draws and reads keys, so a key is
+ * carried out and drawn while the engine runs flat out. Commands interrupt the engine's slice
+ * (a shared counter it looks at between chunks of events); frames come back with the trace
+ * slice's arrays transferred, not copied.
+ */
+export class WorkerEngine implements EngineLink {
+  readonly local = null;
+  onFrame: (f: EngineFrame, late: boolean) => void = () => {};
+  /** A frame has been asked for and not answered yet. */
+  private waiting = false;
+  private final: EngineFinal | null = null;
+  private failure: Error | null = null;
+  private readonly flags: Int32Array;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    flags: SharedArrayBuffer,
+    public latest: EngineFrame,
+  ) {
+    this.flags = new Int32Array(flags);
+    worker.on('message', (m: FromWorker) => this.receive(m));
+    worker.on('error', (e) => {
+      this.failure = e;
+      // The engine fell over: so does the dashboard (its exit handlers restore the terminal).
+      process.nextTick(() => {
+        throw e;
+      });
+    });
+  }
+
+  /** Starts the worker; resolves with its first frame, rejects with its error (an InputError for bad input). */
+  static start(setup: WorkerSetup): Promise<WorkerEngine> {
+    const flags = new SharedArrayBuffer(8);
+    const { port1, port2 } = new MessageChannel();
+    const worker = startWorker({ workerData: { setup, flags, port: port2 }, transferList: [port2] });
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      worker.once('error', onError);
+      worker.once('message', (m: FromWorker) => {
+        worker.off('error', onError);
+        if (m.type === 'frame') resolve(new WorkerEngine(worker, port1, flags, m.frame));
+        else {
+          void worker.terminate();
+          reject(m.type === 'failed' && m.input ? new InputError(m.message) : new Error(m.type === 'failed' ? m.message : 'the engine did not start'));
+        }
+      });
+    });
+  }
+
+  private post(m: ToWorker): void {
+    if (this.final !== null || this.failure !== null) return;
+    Atomics.add(this.flags, PENDING, 1);
+    this.worker.postMessage(m);
+  }
+
+  private receive(m: FromWorker): void {
+    if (m.type === 'frame') {
+      if (m.requested) this.waiting = false;
+      this.latest = m.frame;
+      this.onFrame(m.frame, true);
+    } else if (m.type === 'idle') this.waiting = false;
+  }
+
+  send(c: EngineCommand): void {
+    this.post({ type: 'command', command: c });
+  }
+
+  tick(): boolean {
+    // One request at a time: a screen slower than the pacer never piles up frames.
+    if (!this.waiting) {
+      this.waiting = true;
+      this.post({ type: 'frame' });
+    }
+    return false;
+  }
+
+  close(reason: CloseReason = 'quit'): EngineFinal {
+    if (this.final !== null) return this.final;
+    const fallback: EngineFinal = { recorded: this.latest.recorded, nowNs: this.latest.snap.now, replay: this.latest.replay };
+    if (this.failure === null) {
+      this.post({ type: 'close', reason });
+      // Synchronous on purpose: exit and signal handlers close the engine and must not return
+      // before the recording is finalised. The worker breaks off its slice for the message.
+      Atomics.wait(this.flags, CLOSED, 0, 10_000);
+    }
+    const answer = receiveMessageOnPort(this.port)?.message as EngineFinal | undefined;
+    this.final = answer ?? fallback;
+    void this.worker.terminate();
+    this.port.close();
+    return this.final;
+  }
+}
