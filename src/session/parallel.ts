@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { moduleWorker } from './module-worker.js';
 import type { JobResult, RunJob } from './parallel-job.js';
 import type { JobMessage, ResultMessage } from './parallel-worker.js';
 
@@ -70,7 +68,7 @@ export function runParallel(jobs: readonly RunJob[], opts: ParallelOptions = {})
       w.postMessage({ index, job: jobs[index] } satisfies JobMessage);
     };
     for (let i = 0; i < size; i++) {
-      const w = spawnWorker();
+      const w = moduleWorker(import.meta.url, 'parallel-worker');
       workers.push(w);
       w.on('message', (m: ResultMessage) => {
         if (settled) return;
@@ -97,23 +95,3 @@ export function describeJob(job: RunJob): string {
   return [job.preset.name, ...o.map(([k, v]) => `${k}=${String(v)}`), ...(job.profile === undefined ? [] : [`profile ${job.profile.name}`])].join(' ');
 }
 
-/**
- * A worker running `parallel-worker`: the built `.js` file, or, when this module runs from its
- * TypeScript source (tests, `npm run bench` under tsx), the `.ts` file through tsx's loader.
- */
-function spawnWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./parallel-worker.js', here));
-  const script = new URL('./parallel-worker.ts', here).href;
-  return new Worker(`import(${JSON.stringify(tsxApi())}).then((api) => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(here)}))`, { eval: true });
-}
-
-let tsxApiUrl: string | undefined;
-/** The URL of tsx's ESM API (`tsx/esm/api`), from the package's own exports map. */
-function tsxApi(): string {
-  if (tsxApiUrl !== undefined) return tsxApiUrl;
-  const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  tsxApiUrl = new URL(pkg.exports['./esm/api'].import.default, pathToFileURL(pkgFile)).href;
-  return tsxApiUrl;
-}

@@ -1,5 +1,6 @@
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { InputError } from '../config/input-error.js';
+import { moduleWorker } from '../session/module-worker.js';
 import type { EngineLink } from './engine-link.js';
 import type { CloseReason, EngineCommand, EngineFinal, EngineFrame } from './engine-session.js';
 import type { WorkerSetup } from './worker-setup.js';
@@ -26,19 +27,6 @@ export interface WorkerData {
 /** Indexes into the shared counters. */
 export const PENDING = 0;
 export const CLOSED = 1;
-
-/**
- * Starts the worker's module: the built .js beside this file, or the .ts source when running
- * under tsx or the tests (Node 20 does not pass loader hooks on to workers: the worker
- * registers tsx itself before it imports the source).
- */
-function startWorker(options: { workerData: WorkerData; transferList: MessagePort[] }): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./engine-worker.js', import.meta.url), options);
-  const source = new URL('./engine-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(boot, { ...options, eval: true });
-}
 
 /**
  * The engine in its own thread: the screen's thread only draws and reads keys, so a key is
@@ -76,7 +64,7 @@ export class WorkerEngine implements EngineLink {
   static start(setup: WorkerSetup): Promise<WorkerEngine> {
     const flags = new SharedArrayBuffer(8);
     const { port1, port2 } = new MessageChannel();
-    const worker = startWorker({ workerData: { setup, flags, port: port2 }, transferList: [port2] });
+    const worker = moduleWorker(import.meta.url, 'engine-worker', { workerData: { setup, flags, port: port2 } satisfies WorkerData, transferList: [port2] });
     return new Promise((resolve, reject) => {
       const onError = (e: Error) => reject(e);
       worker.once('error', onError);
