@@ -9,6 +9,7 @@ export const commands = {
   run: ['preset', 'policy', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'record', 'force', 'help'],
   reproduce: ['json', 'markdown', 'help'],
   compare: ['preset', 'policies', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'markdown', 'help'],
+  sweep: ['preset', 'param', 'steps', 'log', 'policy', 'policies', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'csv', 'help'],
   replay: ['json', 'help'],
   export: ['perfetto', 'force', 'help'],
   presets: ['json', 'help'],
@@ -19,7 +20,11 @@ export type CommandName = keyof typeof commands;
 export const options = {
   preset: { type: 'string', short: 'p', help: 'preset name (see `gil-top presets`) or path to a preset .json' },
   policy: { type: 'string', help: `GIL policy: ${policyNames.join(', ')}` },
-  policies: { type: 'string', help: 'compare: policies to run, comma-separated (default: all)' },
+  policies: { type: 'string', help: 'compare, sweep: policies to run, comma-separated (compare: default all)' },
+  param: { type: 'string', multiple: true, help: 'sweep: NAME=LO..HI or NAME=A,B,C; twice for a table (switch-interval, check-interval, cores)' },
+  steps: { type: 'string', help: 'sweep: points in a LO..HI range (default 8, or each whole number up to 16)' },
+  log: { type: 'boolean', help: 'sweep: space the points geometrically' },
+  csv: { type: 'boolean', help: 'print CSV (one line per point)' },
   cores: { type: 'string', short: 'c', help: `number of simulated cores (${limits.cores.min}-${limits.cores.max})` },
   'check-interval': { type: 'string', help: 'Python 2 check interval in ticks (sys.setcheckinterval)' },
   'switch-interval': { type: 'string', help: 'Python 3 switch interval in seconds (sys.setswitchinterval)' },
@@ -40,7 +45,7 @@ export interface Parsed {
   command: CommandName;
   /** Positional arguments after the command (a file for replay and export). */
   args: string[];
-  values: Partial<Record<OptionName, string | boolean>>;
+  values: Partial<Record<OptionName, string | boolean | string[]>>;
 }
 
 /** Parses argv (without `node` and the script); bad input throws one InputError line. */
@@ -49,7 +54,7 @@ export function parseCommandLine(argv: string[]): Parsed {
   try {
     parsed = parseArgs({
       args: argv,
-      options: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, 'short' in v ? { type: v.type, short: v.short } : { type: v.type }])),
+      options: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, { type: v.type, ...('short' in v ? { short: v.short } : {}), ...('multiple' in v ? { multiple: v.multiple } : {}) }])),
       allowPositionals: true,
       strict: true,
     });
@@ -109,6 +114,8 @@ export function helpText(): string {
     '  gil-top reproduce                 run every preset with a published figure and compare',
     '  gil-top compare --preset NAME [--policies a,b]',
     '                                    the same workload and seed under each policy, one table',
+    '  gil-top sweep --preset NAME --param NAME=LO..HI [--steps N] [--log]',
+    '                                    run a parameter range in parallel, plot it (two --param: a table)',
     '  gil-top replay FILE               play a recorded session back (--json: headless check)',
     '  gil-top export FILE --perfetto OUT.json',
     '                                    write a recorded session as a Perfetto / chrome://tracing trace',

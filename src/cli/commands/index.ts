@@ -6,6 +6,7 @@ import { presetsCommand } from './presets.js';
 import { replayCommand } from './replay.js';
 import { reproduceCommand } from './reproduce.js';
 import { runCommand } from './run.js';
+import { sweepCommand } from './sweep.js';
 
 /** One handler per command; each returns its exit status. */
 export const commandHandlers: Record<CommandName, (p: Parsed) => Promise<number>> = {
@@ -13,6 +14,7 @@ export const commandHandlers: Record<CommandName, (p: Parsed) => Promise<number>
   run: runCommand,
   reproduce: reproduceCommand,
   compare: compareCommand,
+  sweep: sweepCommand,
   replay: replayCommand,
   export: exportCommand,
   presets: presetsCommand,

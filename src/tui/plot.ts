@@ -1,0 +1,44 @@
+import asciichart from 'asciichart';
+
+/** A curve to draw: its name (for the legend) and its values, evenly spaced along x. */
+export interface PlotSeries {
+  label: string;
+  values: number[];
+}
+
+/** Colours of the curves in order, as asciichart's escape codes and as Ink colour names. */
+export const plotColors = [asciichart.blue, asciichart.red, asciichart.green, asciichart.magenta, asciichart.yellow, asciichart.cyan, asciichart.lightgray];
+export const plotColorNames = ['blue', 'red', 'green', 'magenta', 'yellow', 'cyan', 'gray'];
+
+/** Width of asciichart's y labels and axis, with our `format` padded to 10 characters. */
+const axisWidth = 12;
+
+/**
+ * Curves overlaid in one asciichart plot `width` columns wide and `height` rows tall (plus one):
+ * each curve is stretched to the plot's width by linear interpolation between its points, so
+ * curves with different numbers of points share the x axis from end to end. Non-finite values
+ * are dropped. `color` adds the terminal colour codes of `plotColors`.
+ */
+export function overlayPlot(series: PlotSeries[], o: { width: number; height: number; format: (y: number) => string; color?: boolean; min?: number }): string[] {
+  const cols = Math.max(2, o.width - axisWidth);
+  const curves = series.map((s) => stretch(s.values.filter(Number.isFinite), cols)).filter((v) => v.length > 0);
+  if (curves.length === 0) return [];
+  return asciichart
+    .plot(curves, {
+      height: Math.max(1, o.height),
+      format: (y: number) => o.format(y).padStart(axisWidth - 2),
+      ...(o.min === undefined ? {} : { min: o.min }),
+      ...(o.color ? { colors: plotColors.slice(0, curves.length) } : {}),
+    })
+    .split('\n');
+}
+
+/** `values` resampled to `n` evenly spaced points (linear interpolation). */
+export function stretch(values: number[], n: number): number[] {
+  if (values.length <= 1) return values.length === 0 ? [] : new Array(n).fill(values[0]);
+  return Array.from({ length: n }, (_, j) => {
+    const x = (j * (values.length - 1)) / (n - 1);
+    const i = Math.min(values.length - 2, Math.floor(x));
+    return values[i] + (values[i + 1] - values[i]) * (x - i);
+  });
+}
