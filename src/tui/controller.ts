@@ -50,8 +50,9 @@ export class DashboardController {
   private history = new FrameHistory();
   private timeline: TimelineModel | null = null;
   private readonly feed = new SliceFeed();
-  /** Timeline columns for the width last drawn. */
+  /** Timeline columns for the width last drawn, and the most rows its height has room for. */
   private columns = 0;
+  private rows = 0;
   private runSeen = -1;
   private messageSeq = -1;
   private presetsCache: Preset[] | null = null;
@@ -102,7 +103,7 @@ export class DashboardController {
       this.history = new FrameHistory();
     }
     this.history.push(f.snap, performance.now());
-    if (f.trace.fresh) this.timeline = this.columns > 0 ? new TimelineModel(f.snap.threads.length, this.timelineNs, this.columns) : null;
+    if (f.trace.fresh) this.timeline = this.columns > 0 ? new TimelineModel(Math.min(f.snap.threads.length, this.rows), this.timelineNs, this.columns) : null;
     if (this.timeline !== null) this.timeline.consume(this.feed.load(f.trace));
     if (f.message.seq !== this.messageSeq) {
       this.messageSeq = f.message.seq;
@@ -120,17 +121,19 @@ export class DashboardController {
     return this.tick();
   }
 
-  /** Asks the engine for the whole trace again, cut to what a timeline of the current span shows. */
+  /** Asks the engine for the whole trace again, cut to what a timeline of the current span and size shows. */
   private restartTimeline(): void {
     // Twice the span: the window's first bucket starts up to one bucket before it.
-    this.engine.send({ type: 'timeline', keepNs: 2 * this.timelineNs });
+    this.engine.send({ type: 'timeline', keepNs: 2 * this.timelineNs, keepThreads: this.rows });
   }
 
   /** The frame for a terminal of `width` x `height` lines. */
   view(width: number, height: number): ViewModel {
+    // Rows past the terminal's height never show: a thousand threads cost what fits.
     const columns = timelineColumns(width);
-    if (columns !== this.columns) {
+    if (columns !== this.columns || height !== this.rows) {
       this.columns = columns;
+      this.rows = height;
       this.restartTimeline();
     }
     const f = this.engine.latest;
@@ -147,8 +150,7 @@ export class DashboardController {
       speed: f.speed,
       paused: f.paused,
       recording: f.recording !== null,
-      // Rows past the terminal's height never show: a thousand threads cost what fits.
-      timeline: t === null ? { rows: [], windowNs: this.timelineNs } : { rows: t.rows(snap.now, height), windowNs: t.windowNs },
+      timeline: t === null ? { rows: [], windowNs: this.timelineNs } : { rows: t.rows(snap.now), windowNs: t.windowNs },
       switchRate: this.history.switchRate,
       latencyMs: this.history.latencyMs,
       message: this.message,

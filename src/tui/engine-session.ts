@@ -49,10 +49,11 @@ export type EngineCommand =
   | { type: 'key'; action: KeyAction }
   | { type: 'load'; preset: Preset }
   /**
-   * The screen starts its timeline afresh (another span, another width): send the trace still
-   * held again with the next frame, and from now on only what lies within `keepNs` of its end.
+   * The screen starts its timeline afresh (another span, another size): send the trace still
+   * held again with the next frame, and from now on only what it can show: entries within
+   * `keepNs` of the frame's instant, of the first `keepThreads` threads (the rows that fit).
    */
-  | { type: 'timeline'; keepNs: number };
+  | { type: 'timeline'; keepNs: number; keepThreads: number };
 
 /** Where a playback stands. */
 export interface PlaybackState {
@@ -119,8 +120,9 @@ export class EngineSession {
   private endShown = false;
   private engineMs = 0;
   private slices = 0;
-  /** How much of the trace before a frame's instant the screen's timeline can show, ns. */
+  /** How much of the trace before a frame's instant the screen's timeline can show, ns, and of how many threads. */
   private keepNs = Infinity;
+  private keepThreads = Infinity;
 
   constructor(readonly setup: EngineSetup) {
     this.player = setup.replay ?? null;
@@ -230,6 +232,7 @@ export class EngineSession {
       this.say(`loaded ${c.preset.name}: ${c.preset.title}`);
     } else {
       this.keepNs = c.keepNs;
+      this.keepThreads = c.keepThreads;
       this.cursor.rewind(this.trace);
     }
   }
@@ -244,7 +247,7 @@ export class EngineSession {
       run: this.run,
       seed: this.driver.sim.seed,
       snap,
-      trace: this.cursor.take(this.trace, snap.now - this.keepNs, snap.threads.length),
+      trace: this.cursor.take(this.trace, snap.now - this.keepNs, Math.min(snap.threads.length, this.keepThreads)),
       speed: this.loop.speed,
       paused: this.loop.paused,
       recording: this.recording !== null && !this.recording.finalized ? this.recording.file : null,

@@ -54,17 +54,14 @@ export class TimelineModel {
     this.seq = trace.written;
   }
 
-  /**
-   * Per thread (the first `limit` threads), the view of each column from oldest to `nowNs`
-   * (BLANK, a ThreadView, or Vain).
-   */
-  rows(nowNs: number, limit = this.threads): Uint8Array[] {
+  /** Per thread, the view of each column from oldest to `nowNs` (BLANK, a ThreadView, or Vain). */
+  rows(nowNs: number): Uint8Array[] {
     const last = Math.max(this.head, Math.floor(Math.max(0, nowNs - 1) / this.bucketNs));
     this.advance(last);
     const out: Uint8Array[] = [];
     const first = last - this.columns + 1;
     const open = new Float64Array(VIEWS);
-    for (let t = 0; t < Math.min(limit, this.threads); t++) {
+    for (let t = 0; t < this.threads; t++) {
       const row = new Uint8Array(this.columns).fill(BLANK);
       for (let b = Math.max(0, first); b <= last; b++) {
         const slot = b % this.columns;

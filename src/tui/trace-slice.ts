@@ -28,7 +28,8 @@ export interface TraceSlice {
  * can still show. Entries older than the cut only matter for the state each thread was in when
  * the window began, so each thread's last one before the cut is kept (in time order) and the
  * rest dropped: flat out, a frame covers far more simulated time than the timeline shows, and
- * the screen then reads a few hundred entries instead of a hundred thousand.
+ * the screen then reads a few hundred entries instead of a hundred thousand. Threads past the
+ * rows the screen has are dropped too: a thousand threads cost what fits on it.
  */
 export class TraceCursor {
   private next = 0;
@@ -43,7 +44,10 @@ export class TraceCursor {
     this.fresh = true;
   }
 
-  /** Entries written since the last call, without those before `cutNs` except each thread's last. */
+  /**
+   * Entries written since the last call of threads below `threads`, without those before
+   * `cutNs` except each thread's last.
+   */
   take(trace: TraceSource, cutNs: number, threads: number): TraceSlice {
     if (this.preSeen.length < threads) {
       this.preTime = new Float64Array(threads);
@@ -54,8 +58,9 @@ export class TraceCursor {
     const { preTime, preView, preSeen } = this;
     const before: number[] = [];
     trace.forEachSince(this.next, (time, thread, view) => {
+      if (thread >= threads) return;
       if (time >= cutNs) out.push(time, thread, view);
-      else if (view !== ThreadView.Vain && thread < threads) {
+      else if (view !== ThreadView.Vain) {
         if (preSeen[thread] === 0) before.push(thread);
         preSeen[thread] = 1;
         preTime[thread] = time;

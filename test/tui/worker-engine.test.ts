@@ -73,18 +73,18 @@ describe('the engine in its worker thread', () => {
     expect(verifySession(session).divergence).toBeNull();
   });
 
-  it('a timeline command sends the trace still held again, cut to the span', async () => {
+  it('a timeline command sends the trace still held again, cut to the span and the rows that fit', async () => {
     const dir = tempDir();
     engine = await WorkerEngine.start({ preset: loadPreset(writeSmallPreset(dir)), speed: FLAT_OUT, startPaused: true });
     const e = engine;
     e.send({ type: 'key', action: 'stepMillisecond' });
     await frameWhere(e, (f) => f.snap.now === 1e6);
-    e.send({ type: 'timeline', keepNs: 2e5 });
+    e.send({ type: 'timeline', keepNs: 2e5, keepThreads: 1 });
     const f = await frameWhere(e, (x) => x.trace.fresh);
     expect(f.trace.length).toBeGreaterThan(0);
-    // Only each thread's last state before the cut, then what lies within 200 µs of the end.
-    const old = [...f.trace.times].filter((t) => t < 1e6 - 2e5);
-    expect(old.length).toBeLessThanOrEqual(f.snap.threads.length);
+    // Only the first thread; its last state before the cut, then what lies within 200 µs of the end.
+    expect(new Set(f.trace.threads)).toEqual(new Set([0]));
+    expect([...f.trace.times].filter((t) => t < 1e6 - 2e5).length).toBe(1);
   });
 
   it('refuses bad input with one InputError before anything is drawn', async () => {
