@@ -2,12 +2,13 @@
  * The dashboard's engine thread (started by WorkerEngine): runs the session in slices for as
  * long as the run is behind its wall-clock target, and between two chunks of events looks at a
  * shared counter, so that a key press or a frame the screen waits for is answered within a
- * chunk, never after a whole slice. Frames go back with their trace arrays transferred.
+ * chunk, never after a whole slice. Frames go back with their trace and the snapshot's number
+ * columns transferred.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../config/input-error.js';
 import { EngineSession, type EngineFrame } from './engine-session.js';
-import { CLOSED, PENDING, type FromWorker, type ToWorker, type WorkerData } from './worker-link.js';
+import { CLOSED, PENDING, toWire, type FromWorker, type ToWorker, type WorkerData } from './worker-link.js';
 import { engineSetupOf } from './worker-setup.js';
 
 /** Wall time of one slice, ms: long enough to waste nothing on the event loop, short enough to stay responsive without a message. */
@@ -36,9 +37,9 @@ let closed = false;
 function send(requested: boolean): void {
   const f: EngineFrame = session.frame();
   shown = { now: f.snap.now, events: f.snap.events, seq: f.message.seq, run: f.run, speed: f.speed, paused: f.paused, recording: f.recording, done: f.replay?.done ?? false };
-  const t = f.trace;
-  const msg: FromWorker = { type: 'frame', frame: f, requested };
-  port.postMessage(msg, [t.times.buffer, t.threads.buffer, t.views.buffer] as ArrayBuffer[]);
+  const { frame, transfer } = toWire(f);
+  const msg: FromWorker = { type: 'frame', frame, requested };
+  port.postMessage(msg, transfer);
 }
 
 /** Whether anything a frame shows changed since the last one sent. */

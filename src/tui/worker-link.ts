@@ -2,14 +2,33 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import { InputError } from '../config/input-error.js';
 import { moduleWorker } from '../session/module-worker.js';
 import type { EngineLink } from './engine-link.js';
+import { columnBuffers, fromColumns, toColumns, type Columns } from './columns.js';
 import type { CloseReason, EngineCommand, EngineFinal, EngineFrame } from './engine-session.js';
+import type { CoreSnapshot, Snapshot, ThreadSnapshot } from '../model/index.js';
 import type { WorkerSetup } from './worker-setup.js';
 
 /** What the screen sends the engine's worker. */
 export type ToWorker = { type: 'command'; command: EngineCommand } | { type: 'frame' } | { type: 'close'; reason: CloseReason };
 
 /** What the worker sends back: a frame (asked for, or after a command), nothing new, or why it could not start. */
-export type FromWorker = { type: 'frame'; frame: EngineFrame; requested: boolean } | { type: 'idle' } | { type: 'failed'; message: string; input: boolean };
+export type FromWorker = { type: 'frame'; frame: WireFrame; requested: boolean } | { type: 'idle' } | { type: 'failed'; message: string; input: boolean };
+
+/** A frame as it crosses from the worker: the snapshot's threads and cores in columns. */
+export type WireFrame = Omit<EngineFrame, 'snap'> & { snap: Omit<Snapshot, 'threads' | 'cores'> & { threads: Columns; cores: Columns } };
+
+/** A frame for the trip, and the buffers to transfer with it (trace and number columns). */
+export function toWire(f: EngineFrame): { frame: WireFrame; transfer: ArrayBuffer[] } {
+  const threads = toColumns(f.snap.threads);
+  const cores = toColumns(f.snap.cores);
+  const t = f.trace;
+  const transfer = [t.times.buffer, t.threads.buffer, t.views.buffer, ...columnBuffers(threads), ...columnBuffers(cores)] as ArrayBuffer[];
+  return { frame: { ...f, snap: { ...f.snap, threads, cores } }, transfer };
+}
+
+/** The frame back from its trip. */
+export function fromWire(w: WireFrame): EngineFrame {
+  return { ...w, snap: { ...w.snap, threads: fromColumns<ThreadSnapshot>(w.snap.threads), cores: fromColumns<CoreSnapshot>(w.snap.cores) } };
+}
 
 /** What the worker is started with. */
 export interface WorkerData {
@@ -70,7 +89,7 @@ export class WorkerEngine implements EngineLink {
       worker.once('error', onError);
       worker.once('message', (m: FromWorker) => {
         worker.off('error', onError);
-        if (m.type === 'frame') resolve(new WorkerEngine(worker, port1, flags, m.frame));
+        if (m.type === 'frame') resolve(new WorkerEngine(worker, port1, flags, fromWire(m.frame)));
         else {
           void worker.terminate();
           reject(m.type === 'failed' && m.input ? new InputError(m.message) : new Error(m.type === 'failed' ? m.message : 'the engine did not start'));
@@ -88,8 +107,8 @@ export class WorkerEngine implements EngineLink {
   private receive(m: FromWorker): void {
     if (m.type === 'frame') {
       if (m.requested) this.waiting = false;
-      this.latest = m.frame;
-      this.onFrame(m.frame, true);
+      this.latest = fromWire(m.frame);
+      this.onFrame(this.latest, true);
     } else if (m.type === 'idle') this.waiting = false;
   }
 
