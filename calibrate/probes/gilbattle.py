@@ -1,6 +1,6 @@
 """Workload: two threads of countdown fighting over the GIL (gil-top calibrate runs it under perf).
 
-    python gilbattle.py --n TOTAL [--threads 2] [--check-interval CI] [--chunk 1000]
+    python gilbattle.py --n TOTAL [--threads 2] [--check-interval CI] [--chunk 1000] [--cpus 0,1]
 
 Each thread counts down TOTAL/threads in chunks of --chunk iterations; after each chunk it
 looks at a shared "owner" slot, and when the last thread seen there is another one it counts a
@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 
-from _common import arg, clock, emit, python_id, thread_ctx_switches
+from _common import arg, clock, emit, pin, python_id, thread_ctx_switches
 
 
 def main():
@@ -30,6 +30,9 @@ def main():
     threads = arg('threads', 2)
     ci = arg('check-interval', None)
     chunk = arg('chunk', 1000)
+    cpus = arg('cpus', None, str)
+    if cpus is not None:
+        pin([int(c) for c in cpus.split(',')])
     if ci is not None:
         if sys.version_info[0] == 2:
             sys.setcheckinterval(ci)

@@ -14,13 +14,15 @@ nanoseconds, comparable across cores. Four experiments:
            (guest haltpoll, KVM halt_poll_ns), large gaps find it halted: the gap where the
            latency jumps is how long a core stays shallow.
   nowait   one process runs A's and B's half-hop alone: write, futex_wake with nobody asleep,
-           futex_wait on a changed word (EAGAIN), the clock reads: a hop without a sleep.
+           futex_wait on a changed word (EAGAIN), the clock reads: a hop without a sleep. Also
+           timed exactly as A times its wake in "oneway" (write and futex_wake between two clock
+           reads) with nobody asleep, and two clock reads back to back.
   pingpong_1cpu  A and B both on the first CPU, each waking the other and sleeping: per hop a
            wake, a context switch and the return from futex_wait.
   pingpong_2cpu  the same across two CPUs, each CPU idling only for a hop.
 
 Records: {"probe": "pingpong", "name": "oneway", "gap_us": G, "latency_ns": [...], "wake_call_ns": [...], "woken": [...]}
-         {"probe": "pingpong", "name": "nowait", "hops": N, "seconds": [...], "wake_empty_call_ns": [...]}
+         {"probe": "pingpong", "name": "nowait", "hops": N, "seconds": [...], "wake_empty_call_ns": [...], "clock_ns": [...]}
          {"probe": "pingpong", "name": "pingpong_1cpu" | "pingpong_2cpu", "hops": N, "seconds": [...]}
 """
 from __future__ import print_function
@@ -109,9 +111,14 @@ def nowait(sh, sc, nr, cpu, hops, reps):
         secs.append((monotonic_ns() - t0) / 1e9)
         for _ in range(200):
             c0 = monotonic_ns()
+            sh.a.value = 0
             sc(nr, sh.addr_a, FUTEX_WAKE, 1, None, None, 0)
             calls.append(monotonic_ns() - c0)
-    emit('pingpong', 'nowait', python=python_id(), cpu=cpu, hops=hops, seconds=secs, wake_empty_call_ns=calls)
+    clock_ns = []
+    for _ in range(1000):
+        c0 = monotonic_ns()
+        clock_ns.append(monotonic_ns() - c0)
+    emit('pingpong', 'nowait', python=python_id(), cpu=cpu, hops=hops, seconds=secs, wake_empty_call_ns=calls, clock_ns=clock_ns)
 
 
 def pingpong(sh, sc, nr, cpu_a, cpu_b, hops, reps, name):
