@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { compareVersions } from '../interpreters.js';
+import { fmt, leastSquares, median, min } from '../stats.js';
+import { put, records, type FitContext } from './figures.js';
+
+const loopsRecord = z.object({
+  name: z.enum(['countdown', 'fib']),
+  python: z.string(),
+  cpu: z.number(),
+  iterations: z.array(z.number().positive()).min(2),
+  seconds: z.array(z.array(z.number().positive()).min(1)).min(2),
+  ctypes_loaded: z.boolean().optional(),
+});
+
+/** The interpreter whose loop costs stand for a policy: the newest 2.x for py2, the oldest GIL 3.x for py3. */
+export function roleVersions(ctx: FitContext): { py2?: string; py3?: string } {
+  const usable = ctx.raw.interpreters.filter((i) => i.version !== null && i.problem === undefined);
+  const v2 = usable.filter((i) => i.version!.startsWith('2.')).map((i) => i.version!).sort(compareVersions);
+  const v3 = usable.filter((i) => i.version!.startsWith('3.') && !i.freeThreaded).map((i) => i.version!).sort(compareVersions);
+  return { py2: v2.at(-1), py3: v3[0] };
+}
+
+/**
+ * Nanoseconds per iteration of each loop kind, per interpreter: the least-squares slope of the
+ * per-size minimum times (the fixed cost of the call drops out; minimums, because the timings
+ * are CPU-bound and other load only adds). `loops.KIND.VERSION`, and `loops.KIND.py2` / `.py3`
+ * for the interpreters that stand for the policies.
+ */
+export function fitLoops(ctx: FitContext): void {
+  for (const { run, rec } of records(ctx, 'loops', 'countdown', loopsRecord).concat(records(ctx, 'loops', 'fib', loopsRecord))) {
+    if (rec.seconds.length !== rec.iterations.length) {
+      ctx.notes.push(`loops under ${run.python}: ${rec.name} has ${rec.iterations.length} sizes but ${rec.seconds.length} sample lists`);
+      continue;
+    }
+    const mins = rec.seconds.map(min);
+    const perIter = rec.seconds.flatMap((s, i) => s.map((x) => x / rec.iterations[i]));
+    const fit = leastSquares(rec.iterations, mins);
+    const slopeNs = fit.slope * 1e9;
+    const minNs = min(mins.map((s, i) => s / rec.iterations[i])) * 1e9;
+    const value = slopeNs > 0 ? slopeNs : minNs;
+    const unit = rec.name === 'fib' ? 'call' : 'iteration';
+    const sizes = rec.iterations.map((n) => fmt(n)).join(', ');
+    const why =
+      `loops.py under ${run.python}, pinned to CPU ${rec.cpu}: ${rec.name} of ${sizes} ${unit}s, ${rec.seconds[0].length} runs each: ` +
+      (slopeNs > 0 ? `least-squares slope of the per-size minimums ${fmt(slopeNs)} ns per ${unit}` : `slope not positive (noise), minimum taken`) +
+      ` (fastest ${fmt(minNs)}, median ${fmt(median(perIter) * 1e9)} ns per ${unit})` +
+      (rec.ctypes_loaded ? '; ctypes was loaded, so under Python 2 the GIL existed during the timing' : '');
+    put(ctx, `loops.${rec.name}.${rec.python}`, round2(value), why);
+  }
+  const roles = roleVersions(ctx);
+  for (const kind of ['countdown', 'fib'])
+    for (const role of ['py2', 'py3'] as const) {
+      const v = roles[role];
+      const f = v === undefined ? undefined : ctx.m[`loops.${kind}.${v}`];
+      if (f !== undefined)
+        ctx.m[`loops.${kind}.${role}`] = {
+          value: f.value,
+          why: `${f.why}; ${v} stands for ${role} as the ${role === 'py2' ? 'newest Python 2' : 'oldest Python 3 with a GIL'} calibrated`,
+        };
+    }
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
