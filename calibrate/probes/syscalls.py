@@ -1,8 +1,11 @@
 """Probe: the cost of the system calls a GIL makes, called through ctypes, on one pinned CPU.
 
-    python syscalls.py [--calls 200000] [--reps 7] [--cpu C]
+    python syscalls.py [--calls 1000] [--reps 200] [--cpu C]
 
-Each figure is seconds for --calls calls in a tight Python loop, --reps times:
+Each figure is seconds for a batch of --calls calls in a tight Python loop (a twentieth of that
+for nanosleep0), --reps batches, the kinds taking turns batch by batch: on a loaded machine short
+batches, taken many times, are what finds runs that nothing interrupted (the fitting takes the
+fastest batch):
   labs        labs() through the same ctypes prototype as syscall(SYS_futex, ...), no system
               call: the cost of the Python loop and the ctypes call, to subtract from the rest;
   nosys       syscall(-1, ...): the kernel's entry and exit alone (ENOSYS);
@@ -18,7 +21,7 @@ The private flag is what glibc uses for a process-private semaphore, mutex and c
 A second record times time.sleep(d) for several d with the default timer slack (read with
 PR_GET_TIMERSLACK): the overshoot is the slack plus the wake-up.
 
-Records: {"probe": "syscalls", "name": "calls", "calls": N, "seconds": {"labs": [...], ...},
+Records: {"probe": "syscalls", "name": "calls", "calls": N, "sleep_calls": M, "seconds": {"labs": [...], ...},
           "errno": {"wake_empty": 0, "wait_eagain": 11, "nosys": 38}}
          {"probe": "syscalls", "name": "sleep", "requested": [...], "seconds": [[...], ...]}
 """
@@ -32,8 +35,8 @@ from _common import (FUTEX_PRIVATE_FLAG, FUTEX_WAIT, FUTEX_WAKE, allowed_cpus, a
 
 
 def main():
-    calls = arg('calls', 200000)
-    reps = arg('reps', 7)
+    calls = arg('calls', 1000)
+    reps = arg('reps', 200)
     cpu = arg('cpu', allowed_cpus()[0])
     nr = sys_futex_number()
     if nr is None:
@@ -59,7 +62,8 @@ def main():
     prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
     PR_SET_TIMERSLACK, PR_GET_TIMERSLACK = 29, 30
     default_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)
-    rng = range(calls) if not hasattr(__builtins__, 'xrange') else xrange(calls)  # noqa: F821
+    rng = list(range(calls))
+    sleeps = list(range(max(1, calls // 20)))
 
     def t_labs():
         for _ in rng:
@@ -78,7 +82,7 @@ def main():
             sc(nr, addr, wait, 1, None, None, 0)  # the word is 0: EAGAIN
 
     def t_nanosleep():
-        for _ in rng:
+        for _ in sleeps:
             nanosleep(1, 0, zref, None)
 
     kinds = [('labs', t_labs), ('nosys', t_nosys), ('wake_empty', t_wake), ('wait_eagain', t_eagain), ('nanosleep0', t_nanosleep)]
@@ -99,11 +103,11 @@ def main():
             out[name].append(clock() - t0)
             if name == 'nanosleep0':
                 prctl(PR_SET_TIMERSLACK, default_slack, 0, 0, 0)
-    emit('syscalls', 'calls', python=python_id(), cpu=cpu, calls=calls, seconds=out, errno=errnos)
+    emit('syscalls', 'calls', python=python_id(), cpu=cpu, calls=calls, sleep_calls=len(sleeps), seconds=out, errno=errnos)
 
     requested = [0.00001, 0.0001, 0.001]
     sl = [[] for _ in requested]
-    for _ in range(max(3, reps)):
+    for _ in range(max(3, reps // 20)):
         for i, d in enumerate(requested):
             for _ in range(20):
                 t0 = clock()

@@ -42,10 +42,14 @@ def main():
     k = arg('fib', 18)
     sys.setcheckinterval(10 ** 9)
 
-    def fall(f, x):
+    def reads(f, x):
         a = ticker.value
         f(x)
         b = ticker.value
+        return [a, b]
+
+    def fall(f, x):
+        a, b = reads(f, x)
         return a - b
 
     sizes = [0, n, 2 * n, 3 * n]
@@ -61,11 +65,7 @@ def main():
 
     sys.setcheckinterval(100)
     lengths = [7, 50, 101, 333, 1000, 12345]
-    falls = []
-    for s in lengths:
-        a = ticker.value
-        countdown(s)
-        falls.append([a, ticker.value])
+    falls = [reads(countdown, s) for s in lengths]  # the same reads as above: the same fixed ticks
     emit('ticks', 'period', python=python_id(), check_interval=100, iterations=lengths, before_after=falls)
 
     try:

@@ -13,6 +13,7 @@ export function summaryLines(built: BuiltProfile, m: Measurements, notes: string
     const missing = built.missing.find((x) => x.key === key);
     lines.push(`  ${key.padEnd(44)} ${missing ? 'not measured' : fmt(f!.value).padStart(10)}  ${figure}`);
   }
+  for (const x of built.missing) lines.push(`  ${x.key} comes from the base profile: ${x.reason.length > 160 ? x.reason.slice(0, 157) + '...' : x.reason}`);
   const battle = Object.keys(m)
     .filter((k) => k.startsWith('battle.') && /(PerCheck|PerForcedSwitch|\.seconds)$/.test(k))
     .sort();
@@ -20,7 +21,7 @@ export function summaryLines(built: BuiltProfile, m: Measurements, notes: string
     lines.push('', 'GIL battle (per Python 2 check, per Python 3 forced switch):');
     for (const k of battle) lines.push(`  ${k.padEnd(44)} ${fmt(m[k].value).padStart(10)}`);
   }
-  const other = ['ticks.countdown', 'ticks.fib', 'ticks.compareJump', 'checkcost.10', 'checkcost.1000', 'checkcost.plainCheck', 'syscalls.bare', 'syscalls.futexWaitEagain', 'syscalls.timerSlack', 'syscalls.sleepOvershoot', 'switch.hop2cpu', 'cacheline.transfer', 'cacheline.local'].filter((k) => m[k] !== undefined);
+  const other = ['ticks.countdown', 'ticks.fib', 'ticks.compareJump', 'ticks.perCheck', 'checkcost.10', 'checkcost.1000', 'checkcost.plainCheck', 'syscalls.bare', 'syscalls.futexWaitEagain', 'syscalls.timerSlack', 'syscalls.sleepOvershoot', 'switch.hop2cpu', 'cacheline.transfer', 'cacheline.local'].filter((k) => m[k] !== undefined);
   if (other.length > 0) {
     lines.push('', 'figures the profile has no key for yet:');
     for (const k of other) lines.push(`  ${k.padEnd(44)} ${fmt(m[k].value).padStart(10)}`);
