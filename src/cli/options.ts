@@ -13,6 +13,8 @@ export const commands = {
   replay: ['json', 'help'],
   export: ['perfetto', 'force', 'help'],
   presets: ['json', 'help'],
+  calibrate: ['python', 'out', 'base', 'force', 'quick', 'help'],
+  verify: ['preset', 'python', 'profile', 'json', 'help'],
 } as const;
 export type CommandName = keyof typeof commands;
 
@@ -35,6 +37,11 @@ export const options = {
   record: { type: 'string', help: 'record the session to this JSON file' },
   perfetto: { type: 'string', help: 'write a Chrome Trace Event JSON file for Perfetto' },
   force: { type: 'boolean', help: 'overwrite an existing output file' },
+  python: { type: 'string', multiple: true, help: 'a Python interpreter (calibrate: repeat for several; default: pyenv versions and PATH)' },
+  out: { type: 'string', help: 'calibrate: the machine profile to write (default gil-top-profile.json)' },
+  base: { type: 'string', help: 'calibrate: profile for the values no probe measures (default epyc-vm)' },
+  quick: { type: 'boolean', help: 'calibrate: small, fast probes (rough figures)' },
+  profile: { type: 'string', help: 'verify: machine profile for the simulation (default: the preset\'s)' },
   help: { type: 'boolean', short: 'h', help: 'show help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },
 } as const;
@@ -120,6 +127,10 @@ export function helpText(): string {
     '  gil-top export FILE --perfetto OUT.json',
     '                                    write a recorded session as a Perfetto / chrome://tracing trace',
     '  gil-top presets                   list the presets',
+    '  gil-top calibrate [--python PATH]... [--out FILE]',
+    '                                    measure this machine and its Pythons; write a machine profile',
+    '  gil-top verify --preset NAME --python PATH',
+    '                                    run a preset on a real Python and in the simulation, side by side',
     '',
     'Options',
   ];
