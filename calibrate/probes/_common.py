@@ -39,6 +39,15 @@ def emit(probe, name, **fields):
     sys.stdout.flush()
 
 
+def skip_unless_python3(probe):
+    """True (after printing the skip record) when this interpreter is older than 3.3: the
+    machine probes need os.sched_setaffinity and time.clock_gettime, and run under a Python 3."""
+    if sys.version_info >= (3, 3):
+        return False
+    emit(probe, 'skip', python=python_id(), skip='needs Python 3.3+ (os.sched_setaffinity, time.clock_gettime): run it with a Python 3')
+    return True
+
+
 def log(msg):
     sys.stderr.write(msg + '\n')
     sys.stderr.flush()

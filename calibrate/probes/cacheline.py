@@ -1,6 +1,6 @@
 """Probe: a cross-core cache-line transfer, estimated from Python (two processes, shared memory).
 
-    python3 cacheline.py [--hops 200000] [--reps 5]
+    python3 cacheline.py [--hops 20000] [--reps 40]
 
 Two processes pinned to two CPUs share one integer in an anonymous mmap. A writes an odd value
 and spins until it reads the next even one; B spins until it reads the odd value and writes the
@@ -18,12 +18,11 @@ from __future__ import print_function
 import os
 import sys
 
-from _common import arg, clock, emit, pin, python_id, two_cpus
+from _common import skip_unless_python3, arg, clock, emit, pin, python_id, two_cpus
 
 
 def main():
-    if sys.version_info < (3, 3):
-        emit('cacheline', 'skip', python=python_id(), skip='needs Python 3.3+ (os.sched_setaffinity): run it with a Python 3')
+    if skip_unless_python3('cacheline'):
         return 0
     pair = two_cpus()
     if pair is None:
@@ -31,8 +30,8 @@ def main():
         return 0
     import ctypes
     import mmap
-    hops = arg('hops', 200000)
-    reps = arg('reps', 5)
+    hops = arg('hops', 20000)
+    reps = arg('reps', 40)
     mm = mmap.mmap(-1, 4096)
     v = ctypes.c_long.from_buffer(mm, 0)
     pid = os.fork()

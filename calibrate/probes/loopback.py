@@ -26,7 +26,7 @@ import socket
 import struct
 import sys
 
-from _common import allowed_cpus, arg, emit, monotonic_ns, pin, python_id, two_cpus
+from _common import skip_unless_python3, allowed_cpus, arg, emit, monotonic_ns, pin, python_id, two_cpus
 
 MSG = b'x' * 100
 
@@ -121,8 +121,7 @@ def oneway(pair, rounds, mode):
 
 
 def main():
-    if sys.version_info < (3, 3):
-        emit('loopback', 'skip', python=python_id(), skip='needs Python 3.3+ (time.clock_gettime, os.sched_setaffinity): run it with a Python 3')
+    if skip_unless_python3('loopback'):
         return 0
     pair = two_cpus()  # before calls() pins this process to one CPU
     calls(arg('conns', 500), arg('msgs', 5000), allowed_cpus()[0])

@@ -1,6 +1,6 @@
 """Probe: wake-up latency and context switch, two processes ping-ponging through futexes.
 
-    python3 pingpong.py [--rounds 200] [--hops 20000] [--gaps 10,30,100,300,1000,3000,10000]
+    python3 pingpong.py [--rounds 200] [--hops 2000] [--reps 40] [--gaps 10,30,100,300,1000,3000,10000]
 
 Two processes share an anonymous mmap; each futex word has its own cache line (shared futexes,
 no private flag, since they are in two processes). Timestamps are CLOCK_MONOTONIC in
@@ -30,7 +30,7 @@ from __future__ import print_function
 import os
 import sys
 
-from _common import FUTEX_WAIT, FUTEX_WAKE, allowed_cpus, arg, emit, monotonic_ns, pin, python_id, sys_futex_number, syscall_function, two_cpus
+from _common import skip_unless_python3, FUTEX_WAIT, FUTEX_WAKE, allowed_cpus, arg, emit, monotonic_ns, pin, python_id, sys_futex_number, syscall_function, two_cpus
 
 LINE = 64
 
@@ -155,16 +155,15 @@ def pingpong(sh, sc, nr, cpu_a, cpu_b, hops, reps, name):
 
 
 def main():
-    if sys.version_info < (3, 3):
-        emit('pingpong', 'skip', python=python_id(), skip='needs Python 3.3+ (os.sched_setaffinity, time.clock_gettime): run it with a Python 3')
+    if skip_unless_python3('pingpong'):
         return 0
     nr = sys_futex_number()
     if nr is None:
         emit('pingpong', 'skip', python=python_id(), skip='unknown futex system call number on this architecture')
         return 0
     rounds = arg('rounds', 200)
-    hops = arg('hops', 20000)
-    reps = arg('reps', 5)
+    hops = arg('hops', 2000)
+    reps = arg('reps', 40)
     gaps = [int(x) for x in arg('gaps', '10,30,100,300,1000,3000,10000', str).split(',')]
     sc = syscall_function()
     sh = Shared()
