@@ -3,12 +3,16 @@ import type { SessionDriver } from '../session/driver.js';
 import type { LiveLoop } from '../session/live-loop.js';
 import { LocalEngine, type EngineLink } from './engine-link.js';
 import { EngineSession, type CloseReason, type EngineFinal, type EngineFrame, type EngineSetup } from './engine-session.js';
+import { helpVisibleRows } from './components/help-overlay.js';
+import { describeFor } from './descriptions.js';
+import { EventLog } from './event-log.js';
 import { fmtSpan } from './format.js';
-import { FrameHistory } from './history.js';
+import { helpRows } from './help-view.js';
+import { FrameHistory, rateWindowNs } from './history.js';
 import { bindingFor, runChangingActions, type KeyAction, type KeyPress } from './keymap.js';
 import { TimelineModel } from './timeline-model.js';
 import { SliceFeed } from './trace-slice.js';
-import { buildView, timelineColumns, type Overlay, type ViewModel } from './view-model.js';
+import { buildView, timelineColumns, type Overlay, type ViewInput, type ViewModel } from './view-model.js';
 import { nextStep } from '../session/live-loop.js';
 
 export { checkIntervalSteps, switchIntervalSteps, type ActiveRecording } from './engine-session.js';
@@ -29,7 +33,10 @@ export interface DashboardSetup extends EngineSetup {
 }
 
 /** Keys the screen carries out itself; every other key goes to the engine. */
-const screenActions: ReadonlySet<KeyAction> = new Set<KeyAction>(['quit', 'help', 'zoomIn', 'zoomOut', 'presets']);
+const screenActions: ReadonlySet<KeyAction> = new Set<KeyAction>(['quit', 'help', 'zoomIn', 'zoomOut', 'presets', 'eventLog']);
+
+/** Terminal rows from which the event log shows without being asked (there is room for it). */
+export const LOG_AUTO_ROWS = 50;
 
 /**
  * The dashboard's screen side: what the screen remembers between frames (the rate window, the
@@ -57,6 +64,14 @@ export class DashboardController {
   private messageSeq = -1;
   private presetsCache: Preset[] | null = null;
   private final: EngineFinal | null = null;
+  /** Event log shown (null: shown when the terminal has room, LOG_AUTO_ROWS rows or more). */
+  logShown: boolean | null = null;
+  /** The journal's sentences the engine sent, the last few. */
+  private log = new EventLog();
+  /** Rows of the terminal last drawn. */
+  private lastRows = 0;
+  /** The run whose end has been shown (the card comes once per run). */
+  private endSeen = -1;
 
   constructor(readonly setup: DashboardSetup) {
     this.engine = setup.engine ?? new LocalEngine(new EngineSession(setup));
@@ -101,8 +116,16 @@ export class DashboardController {
     if (f.run !== this.runSeen) {
       this.runSeen = f.run;
       this.history = new FrameHistory();
+      this.log = new EventLog();
+      if (this.overlay.kind === 'end') this.overlay = { kind: 'none' };
     }
-    this.history.push(f.snap, performance.now());
+    this.history.push(f.snap, rateWindowNs(f.speed));
+    this.log.add(f.journal.entries);
+    // The end of a run: its card, once (Esc closes it; R, p then R, or l go on).
+    if (f.end !== null && this.endSeen !== f.run) {
+      this.endSeen = f.run;
+      if (this.overlay.kind === 'none') this.overlay = { kind: 'end' };
+    }
     if (f.trace.fresh) this.timeline = this.columns > 0 ? new TimelineModel(Math.min(f.snap.threads.length, this.rows), this.timelineNs, this.columns) : null;
     if (this.timeline !== null) this.timeline.consume(this.feed.load(f.trace));
     if (f.message.seq !== this.messageSeq) {
@@ -127,8 +150,16 @@ export class DashboardController {
     this.engine.send({ type: 'timeline', keepNs: 2 * this.timelineNs, keepThreads: this.rows });
   }
 
+  /** Whether the event log is shown (by choice, or because the terminal has room). */
+  get logVisible(): boolean {
+    return this.logShown ?? this.lastRows >= LOG_AUTO_ROWS;
+  }
+
   /** The frame for a terminal of `width` x `height` lines. */
   view(width: number, height: number): ViewModel {
+    this.lastRows = height + 1;
+    // The log needs the model's journal, which costs the engine: asked for once it shows.
+    if (this.logVisible && this.engine.latest.journal.available === null) this.engine.send({ type: 'journal' });
     // Rows past the terminal's height never show: a thousand threads cost what fits.
     const columns = timelineColumns(width);
     if (columns !== this.columns || height !== this.rows) {
@@ -139,33 +170,39 @@ export class DashboardController {
     const f = this.engine.latest;
     const snap = f.snap;
     const t = this.timeline;
+    // Threads of one process share its GIL (none without one, and actors take none).
+    const gilGroups = snap.policy === 'free-threaded' ? [] : snap.threads.map((th) => (th.python ? snap.processes.findIndex((p) => p.name === th.process) : -1));
+    const log: ViewInput['log'] = this.logVisible ? { entries: this.log.last(height), available: f.journal.available !== false } : undefined;
     return buildView({
       width,
       height,
       preset: this.preset.name,
-      description: this.preset.description,
+      description: describeFor(this.preset, snap.policy),
       seed: f.seed,
       snap,
       base: this.history.base(),
       speed: f.speed,
       paused: f.paused,
       recording: f.recording !== null,
-      timeline: t === null ? { rows: [], windowNs: this.timelineNs } : { rows: t.rows(snap.now), windowNs: t.windowNs },
+      timeline: t === null ? { rows: [], windowNs: this.timelineNs } : { rows: t.rows(snap.now, gilGroups), windowNs: t.windowNs },
       switchRate: this.history.switchRate,
       latencyMs: this.history.latencyMs,
       message: this.message,
       overlay: this.overlay,
       replay: f.replay === null ? undefined : { done: f.replay.done, divergence: f.replay.divergence },
+      log,
+      end: f.end === null ? undefined : { ...f.end, preset: this.preset },
     });
   }
 
   /** Handles a key press; returns true if the screen should redraw now. */
   key(k: KeyPress): boolean {
     if (this.overlay.kind === 'presets') return this.pickerKey(k);
-    if (k.escape && this.overlay.kind === 'help') {
+    if (k.escape && (this.overlay.kind === 'help' || this.overlay.kind === 'end')) {
       this.overlay = { kind: 'none' };
       return true;
     }
+    if (this.overlay.kind === 'help' && this.helpScrollKey(k)) return true;
     const b = bindingFor(k);
     if (b === undefined) return false;
     if (this.replaying && runChangingActions.has(b.action)) {
@@ -173,6 +210,19 @@ export class DashboardController {
       return true;
     }
     return this.run(b.action);
+  }
+
+  /** Scrolls the help (arrows, j/k, PgUp/PgDn); returns whether the key was one of those. */
+  private helpScrollKey(k: KeyPress): boolean {
+    if (this.overlay.kind !== 'help') return false;
+    // The help box is the body: the terminal less header, message, footer and the line kept free.
+    const visible = helpVisibleRows(this.lastRows - 4);
+    const page = Math.max(1, visible - 1);
+    const dir = k.downArrow || k.input === 'j' ? 1 : k.upArrow || k.input === 'k' ? -1 : k.pageDown ? page : k.pageUp ? -page : 0;
+    if (dir === 0) return false;
+    const max = Math.max(0, helpRows().length - visible);
+    this.overlay = { kind: 'help', scroll: Math.max(0, Math.min(max, this.overlay.scroll + dir)) };
+    return true;
   }
 
   /**
@@ -191,7 +241,16 @@ export class DashboardController {
         this.quitRequested = true;
         return true;
       case 'help':
-        this.overlay = this.overlay.kind === 'help' ? { kind: 'none' } : { kind: 'help' };
+        this.overlay = this.overlay.kind === 'help' ? { kind: 'none' } : { kind: 'help', scroll: 0 };
+        return true;
+      case 'eventLog':
+        this.logShown = !this.logVisible;
+        if (this.logShown && this.engine.latest.journal.available === null) this.engine.send({ type: 'journal' });
+        this.message = !this.logShown
+          ? 'event log off (e shows it)'
+          : this.engine.latest.journal.available === false
+            ? 'event log on, but this model does not narrate its events yet (no journal)'
+            : 'event log on: what happens, in words (. steps one event and names it)';
         return true;
       case 'zoomIn':
       case 'zoomOut':

@@ -5,10 +5,11 @@ import { isEngineAction, SessionDriver, type LoggedAction, type SessionAction } 
 import { DEFAULT_SPEED, FLAT_OUT, LiveLoop, nextStep, type LiveLoopOptions } from '../session/live-loop.js';
 import type { ReplayPlayer } from '../session/replay.js';
 import { defaultSampleEveryNs } from '../session/session-file.js';
+import { formatEntry, JournalReader, journalOf, LOG_KEEP, type JournalRing, type LogEntry } from './event-log.js';
 import { fmtSpan, fmtSpeed } from './format.js';
-import type { KeyAction } from './keymap.js';
+import { deadOnFinishedRun, keymap, type KeyAction } from './keymap.js';
 import { TraceCursor, type TraceSlice } from './trace-slice.js';
-import { policyNames, type Snapshot, type TraceBuffer } from '../model/index.js';
+import { policyNames, type PolicyName, type Simulation, type Snapshot, type TraceBuffer } from '../model/index.js';
 
 /** Check intervals `i`/`I` step through, ticks. */
 export const checkIntervalSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000, 1_000_000];
@@ -42,6 +43,8 @@ export interface EngineSetup {
    * changes pace the playback. `preset` should be the player's.
    */
   replay?: ReplayPlayer;
+  /** Turns on the model's journal of a run (tests pass a double); default `journalOf`. */
+  journal?: (sim: Simulation) => JournalRing | null;
 }
 
 /** What the engine is asked to do: a key's action, another preset, or the trace again. */
@@ -53,7 +56,9 @@ export type EngineCommand =
    * held again with the next frame, and from now on only what it can show: entries within
    * `keepNs` of the frame's instant, of the first `keepThreads` threads (the rows that fit).
    */
-  | { type: 'timeline'; keepNs: number; keepThreads: number };
+  | { type: 'timeline'; keepNs: number; keepThreads: number }
+  /** The screen shows the event log: turn the model's journal on (it stays on for the session). */
+  | { type: 'journal' };
 
 /** Where a playback stands. */
 export interface PlaybackState {
@@ -95,6 +100,23 @@ export interface EngineFrame {
   /** Wall time the engine ran since the last frame, ms, and in how many slices. */
   engineMs: number;
   slices: number;
+  /**
+   * The model's journal: the sentences written since the last frame; `available` is null until
+   * the journal is asked for, false when the model gives none.
+   */
+  journal: { available: boolean | null; entries: LogEntry[] };
+  /** Set once a live run has finished: what the end-of-run card needs besides the snapshot. */
+  end: RunEnd | null;
+}
+
+/** How a live run ended, for the end-of-run card. */
+export interface RunEnd {
+  /** Simulated instant the run finished. */
+  endNs: number;
+  /** Whether the run was changed while it ran (policy, interval, cores, signal). */
+  changedLive: boolean;
+  /** The policy and cores `R` starts the next run with (p and c/C choose them on a finished run). */
+  next: { policy: PolicyName; cores: number };
 }
 
 /**
@@ -123,12 +145,18 @@ export class EngineSession {
   /** How much of the trace before a frame's instant the screen's timeline can show, ns, and of how many threads. */
   private keepNs = Infinity;
   private keepThreads = Infinity;
+  /** The model's journal once asked for (it costs the engine: off until the log or a step needs it). */
+  private journal: JournalReader | null = null;
+  /** Journal entries read for a message and not yet sent with a frame. */
+  private pendingLog: LogEntry[] = [];
+  /** The end of the live run has been announced. */
+  private finishShown = false;
 
   constructor(readonly setup: EngineSetup) {
     this.player = setup.replay ?? null;
     this.preset = this.player?.preset ?? setup.preset;
     this.overrides = { ...(setup.overrides ?? {}) };
-    this.loop = new LiveLoop(this.newDriver(), setup.speed ?? DEFAULT_SPEED, setup.loop, this.player);
+    this.loop = new LiveLoop(this.newDriver(setup.speed ?? DEFAULT_SPEED), setup.speed ?? DEFAULT_SPEED, setup.loop, this.player);
     if (setup.startPaused) this.loop.pause();
     this.say(this.preset.title);
     const p = this.player;
@@ -191,9 +219,13 @@ export class EngineSession {
     );
   }
 
-  private newDriver(): SessionDriver {
+  /** A driver for a new run at `speed` (logged first, so that a replay starts at the speed the session ran at). */
+  private newDriver(speed: number): SessionDriver {
     this.run++;
     this.cursor = new TraceCursor();
+    this.finishShown = false;
+    this.pendingLog = [];
+    const journalOn = this.journal !== null;
     if (this.player !== null) {
       const d = this.player.driver;
       this.trace = d.sim.enableTrace();
@@ -201,8 +233,16 @@ export class EngineSession {
     }
     const d = new SessionDriver(this.preset, this.overrides, defaultSampleEveryNs);
     this.trace = d.sim.enableTrace();
+    if (journalOn) this.journal = new JournalReader((this.setup.journal ?? journalOf)(d.sim));
     if (this.setup.record !== undefined && (this.recording === null || !this.recording.finalized)) this.recording = this.setup.record(d);
+    d.act({ type: 'speed', speed });
     return d;
+  }
+
+  /** The journal of the current run, turned on at the first need. */
+  private journalReader(): JournalReader {
+    this.journal ??= new JournalReader((this.setup.journal ?? journalOf)(this.driver.sim));
+    return this.journal;
   }
 
   /** Runs the engine for one slice of wall time; returns whether the run moved. */
@@ -214,20 +254,38 @@ export class EngineSession {
     this.slices++;
     // Time can move without an event (a quiet stretch in slow motion): that must redraw too.
     const moved = sim.now !== now || sim.events !== events;
-    if (this.driver.sim.finished && this.recording !== null && !this.recording.finalized) {
-      this.recording.finalize('finished');
-      this.say(`run finished; recording written to ${this.recording.file}`);
-    }
+    this.checkFinished();
     this.checkReplayEnd();
     return moved;
+  }
+
+  /** Announces the end of a live run once, and closes its recording. */
+  private checkFinished(): void {
+    const sim = this.driver.sim;
+    if (this.player !== null || !sim.finished || this.finishShown) return;
+    this.finishShown = true;
+    const at = `t=${(this.endNs() / 1e9).toFixed(6)} s`;
+    if (this.recording !== null && !this.recording.finalized) {
+      this.recording.finalize('finished');
+      this.say(`run finished at ${at}; recording written to ${this.recording.file}`);
+    } else this.say(`run finished at ${at}: R runs it again, p then R under another policy, l another preset`);
+  }
+
+  /** The simulated instant the run finished (or now, while it runs). */
+  private endNs(): number {
+    const sim = this.driver.sim;
+    return Number.isNaN(sim.finishedAt) ? sim.now : sim.finishedAt;
   }
 
   /** Carries out a command from the screen. */
   command(c: EngineCommand): void {
     if (c.type === 'key') this.key(c.action);
+    else if (c.type === 'journal') this.journalReader();
     else if (c.type === 'load') {
-      // A new preset starts from its own settings, not the command line's.
+      // A new preset starts from its own settings, not the command line's, at the start speed
+      // (not at a speed carried over from the last run, which may have been "max").
       this.overrides = { seed: this.overrides.seed };
+      this.loop.setSpeed(this.setup.speed ?? DEFAULT_SPEED);
       this.restart(c.preset);
       this.say(`loaded ${c.preset.name}: ${c.preset.title}`);
     } else {
@@ -256,14 +314,53 @@ export class EngineSession {
       replay: this.playback(),
       engineMs: this.engineMs,
       slices: this.slices,
+      journal: this.journal === null ? { available: null, entries: [] } : { available: this.journal.ring !== null, entries: [...this.pendingLog, ...this.journal.take()].slice(-LOG_KEEP) },
+      end: this.runEnd(),
     };
+    this.pendingLog = [];
     this.engineMs = 0;
     this.slices = 0;
     return f;
   }
 
+  /** How the live run ended, null while it runs (and for a playback). */
+  private runEnd(): RunEnd | null {
+    const sim = this.driver.sim;
+    if (this.player !== null || !sim.finished) return null;
+    return {
+      endNs: this.endNs(),
+      changedLive: this.driver.log.some((e) => isEngineAction(e.action)),
+      next: { policy: this.overrides.policy ?? this.preset.policy, cores: this.overrides.cores ?? this.preset.cores },
+    };
+  }
+
+  /**
+   * Keys on a finished run: those that cannot act on it say so; p and c/C choose the policy
+   * and cores of the next run (R). Returns whether the key was handled here.
+   */
+  private finishedKey(action: KeyAction): boolean {
+    const next = () => `next run: ${this.overrides.policy ?? this.preset.policy} on ${this.overrides.cores ?? this.preset.cores} core(s); R starts it`;
+    if (action === 'cyclePolicy') {
+      const cur = this.overrides.policy ?? this.preset.policy;
+      this.overrides = { ...this.overrides, policy: policyNames[(policyNames.indexOf(cur) + 1) % policyNames.length] };
+      this.say(next());
+      return true;
+    }
+    if (action === 'coreAdd' || action === 'coreRemove') {
+      const cur = this.overrides.cores ?? this.preset.cores;
+      this.overrides = { ...this.overrides, cores: clamp(cur + (action === 'coreAdd' ? 1 : -1), limits.cores.min, limits.cores.max) };
+      this.say(next());
+      return true;
+    }
+    if (!deadOnFinishedRun.has(action)) return false;
+    const key = keymap.find((b) => b.action === action)?.label.split(' ')[0] ?? action;
+    this.say(`the run has finished: ${key} cannot act on it (R runs again, p then R another policy, l a preset)`);
+    return true;
+  }
+
   /** Carries out a key's action on the run (the screen's own keys never come here). */
   key(action: KeyAction): void {
+    if (this.player === null && this.driver.sim.finished && this.finishedKey(action)) return;
     this.run1(action);
     if (this.player !== null) this.afterPlaybackKey(action);
   }
@@ -277,8 +374,14 @@ export class EngineSession {
         this.say(this.loop.paused ? `paused ${at()} (. steps an event, , a millisecond)` : `resumed ${at()}`);
         return;
       case 'stepEvent': {
+        const j = this.journalReader();
+        const before = j.take();
         const ok = this.loop.stepEvent();
-        this.say(ok ? `stepped one event: now ${at()}, event ${sim.events}` : 'nothing left to step: the run is over');
+        const said = j.take();
+        this.pendingLog = [...this.pendingLog, ...before, ...said].slice(-LOG_KEEP);
+        if (!ok) this.say('nothing left to step: the run is over');
+        else if (said.length > 0) this.say(`stepped: ${formatEntry(said[said.length - 1])}${said.length > 1 ? ` (+${said.length - 1} more in the event log)` : ''}`);
+        else this.say(`stepped one event: now ${at()}, event ${sim.events}${j.ring !== null ? ' (nothing to narrate)' : ''}`);
         return;
       }
       case 'stepMillisecond':
@@ -370,7 +473,7 @@ export class EngineSession {
   private restart(preset: Preset): void {
     if (this.recording !== null && !this.recording.finalized) this.recording.finalize('quit');
     this.preset = preset;
-    this.loop.replace(this.newDriver());
+    this.loop.replace(this.newDriver(this.loop.speed));
   }
 
   /** Ends the session: finalises a recording in progress; says what is left. */

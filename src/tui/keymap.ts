@@ -17,6 +17,7 @@ export type KeyAction =
   | 'restart'
   | 'presets'
   | 'record'
+  | 'eventLog'
   | 'help';
 
 /** The parts of a key press the table looks at (a subset of Ink's `Key`). */
@@ -27,7 +28,12 @@ export interface KeyPress {
   return?: boolean;
   upArrow?: boolean;
   downArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  /** F1 (htop's help). */
   f1?: boolean;
+  /** F10 (htop's quit). */
+  f10?: boolean;
 }
 
 /** One row of the keymap: drives key handling, the help overlay and the footer. */
@@ -40,6 +46,10 @@ export interface KeyBinding {
   label: string;
   /** Short word for the footer; absent: the key is only in the help. */
   footer?: string;
+  /** How the footer writes the key, if not as the first word of `label`. */
+  footerKey?: string;
+  /** Which footer entries stay on a narrow terminal: lower ranks are dropped last. */
+  footerRank?: number;
   /** One line for the help overlay. */
   description: string;
   action: KeyAction;
@@ -47,29 +57,31 @@ export interface KeyBinding {
 
 /** The keys, in the order the help lists them. Habits of htop, btop and bottom. */
 export const keymap: readonly KeyBinding[] = [
-  { inputs: ['?', 'h'], label: '?', footer: 'help', description: 'show or hide this help (h also works; Esc closes)', action: 'help' },
-  { inputs: [' '], label: 'space', footer: 'pause', description: 'pause or resume the simulation', action: 'togglePause' },
-  { inputs: ['.', 's'], label: '. s', footer: 'step', description: 'step one event (pauses first)', action: 'stepEvent' },
+  { inputs: ['?', 'h'], label: '? F1', footer: 'help', footerRank: 0, description: 'this help (h too; Esc closes it; ↑/↓ j/k PgUp/PgDn scroll it)', action: 'help' },
+  { inputs: [' '], label: 'space', footer: 'pause', footerRank: 2, description: 'pause or resume the simulation', action: 'togglePause' },
+  { inputs: ['.', 's'], label: '. s', footer: 'step', footerRank: 3, description: 'step one event and say what it was (pauses first)', action: 'stepEvent' },
   { inputs: [',', 'm'], label: ', m', description: 'step one simulated millisecond (pauses first)', action: 'stepMillisecond' },
-  { inputs: ['+', '='], label: '+', footer: 'faster', description: 'speed up (up to "max": as fast as the engine runs)', action: 'faster' },
-  { inputs: ['-', '_'], label: '-', footer: 'slower', description: 'slow down (down to 0.0001x: slow motion)', action: 'slower' },
-  { inputs: ['p'], label: 'p', footer: 'policy', description: 'cycle the GIL policy: py2 -> py3 -> free-threaded', action: 'cyclePolicy' },
+  { inputs: ['+', '='], label: '+', footer: 'speed', footerKey: '+-', footerRank: 4, description: 'speed up (up to "max": as fast as the engine runs)', action: 'faster' },
+  { inputs: ['-', '_'], label: '-', description: 'slow down (to 0.000001x: a py2 check every couple of seconds)', action: 'slower' },
+  { inputs: ['p'], label: 'p', footer: 'policy', footerRank: 5, description: 'cycle the policy: py2 -> py3 -> free-threaded (finished: next run)', action: 'cyclePolicy' },
   { inputs: ['i'], label: 'i', description: 'lower the interval (py2 check interval, py3 switch interval)', action: 'intervalDown' },
-  { inputs: ['I'], label: 'I', footer: 'interval', description: 'raise the interval (py2 check interval, py3 switch interval)', action: 'intervalUp' },
-  { inputs: ['c'], label: 'c', description: 'remove a core', action: 'coreRemove' },
-  { inputs: ['C'], label: 'C', footer: 'cores', description: 'add a core', action: 'coreAdd' },
-  { inputs: ['k'], label: 'k', description: 'send SIGINT to the simulated program (a pending call for the main thread)', action: 'signal' },
+  { inputs: ['I'], label: 'I', footer: 'interval', footerRank: 9, description: 'raise the interval (py2 check interval, py3 switch interval)', action: 'intervalUp' },
+  { inputs: ['c'], label: 'c', description: 'remove a core (finished: for the next run)', action: 'coreRemove' },
+  { inputs: ['C'], label: 'C', footer: 'cores', footerRank: 10, description: 'add a core (finished: for the next run)', action: 'coreAdd' },
+  { inputs: ['k'], label: 'k', description: 'send SIGINT to the program (a pending call for the main thread)', action: 'signal' },
+  { inputs: ['e'], label: 'e', footer: 'events', footerRank: 6, description: 'show or hide the event log (what just happened, in words)', action: 'eventLog' },
   { inputs: ['['], label: '[', description: 'timeline: show a shorter span (zoom in)', action: 'zoomIn' },
   { inputs: [']'], label: ']', description: 'timeline: show a longer span (zoom out)', action: 'zoomOut' },
-  { inputs: ['R'], label: 'R', footer: 'restart', description: 'restart the run from the beginning (same preset and settings)', action: 'restart' },
-  { inputs: ['l'], label: 'l', footer: 'presets', description: 'pick another preset from a list', action: 'presets' },
-  { inputs: ['r'], label: 'r', description: 'start or stop recording the session (to gil-top-PRESET-TIME.jsonl here)', action: 'record' },
-  { inputs: ['q'], ctrlInputs: ['c'], label: 'q ^C', footer: 'quit', description: 'quit, restoring the terminal', action: 'quit' },
+  { inputs: ['R'], label: 'R', footer: 'restart', footerRank: 8, description: 'restart the run from the beginning (same preset and settings)', action: 'restart' },
+  { inputs: ['l'], label: 'l', footer: 'presets', footerRank: 7, description: 'pick another preset from a list', action: 'presets' },
+  { inputs: ['r'], label: 'r', description: 'record the session, or stop (to gil-top-PRESET-TIME.jsonl here)', action: 'record' },
+  { inputs: ['q'], ctrlInputs: ['c'], label: 'q ^C F10', footer: 'quit', footerRank: 1, description: 'quit, restoring the terminal', action: 'quit' },
 ];
 
 /** The binding a key press triggers, if any. */
 export function bindingFor(k: KeyPress): KeyBinding | undefined {
   if (k.f1) return keymap.find((b) => b.action === 'help');
+  if (k.f10) return keymap.find((b) => b.action === 'quit');
   if (k.ctrl) return keymap.find((b) => b.ctrlInputs?.includes(k.input));
   return keymap.find((b) => b.inputs.includes(k.input));
 }
@@ -77,14 +89,20 @@ export function bindingFor(k: KeyPress): KeyBinding | undefined {
 /** Actions that change the run: off while a recording plays back (it is read-only). */
 export const runChangingActions: ReadonlySet<KeyAction> = new Set<KeyAction>(['cyclePolicy', 'intervalDown', 'intervalUp', 'coreAdd', 'coreRemove', 'signal', 'restart', 'presets', 'record']);
 
-/** The one-line footer: `?:help space:pause ...`, cut to `width` (without the keys in `off`). */
+/** Actions that cannot act on a finished run (the run is over: nothing to pause, step or signal). */
+export const deadOnFinishedRun: ReadonlySet<KeyAction> = new Set<KeyAction>(['togglePause', 'stepEvent', 'stepMillisecond', 'signal', 'record', 'intervalDown', 'intervalUp']);
+
+/**
+ * The one-line footer, `? help  space pause ...` in keymap order, cut to `width` by dropping the
+ * entries of highest rank first (quit and help stay), without the keys in `off`.
+ */
 export function footerText(width: number, off: ReadonlySet<KeyAction> = new Set()): string {
-  let out = '';
-  for (const b of keymap) {
-    if (b.footer === undefined || off.has(b.action)) continue;
-    const part = `${b.label.split(' ')[0]} ${b.footer}`;
-    if (out.length + part.length + 2 > width) break;
-    out += (out === '' ? '' : '  ') + part;
+  const entries = keymap.filter((b) => b.footer !== undefined && !off.has(b.action)).map((b) => ({ b, text: `${b.footerKey ?? b.label.split(' ')[0]} ${b.footer}` }));
+  const join = (es: typeof entries) => es.map((e) => e.text).join('  ');
+  const kept = [...entries];
+  while (kept.length > 1 && join(kept).length > width) {
+    const worst = kept.reduce((a, e) => ((e.b.footerRank ?? 99) > (a.b.footerRank ?? 99) ? e : a));
+    kept.splice(kept.indexOf(worst), 1);
   }
-  return out;
+  return join(kept).slice(0, width);
 }

@@ -22,6 +22,8 @@ export class TimelineModel {
   private head = -1;
   /** Next trace sequence number to read. */
   private seq: number;
+  /** Per-frame work space of `rows` (kept between frames, so that a frame allocates nothing big). */
+  private scratch = new Float64Array(0);
 
   constructor(
     readonly threads: number,
@@ -54,37 +56,71 @@ export class TimelineModel {
     this.seq = trace.written;
   }
 
-  /** Per thread, the view of each column from oldest to `nowNs` (BLANK, a ThreadView, or Vain). */
-  rows(nowNs: number): Uint8Array[] {
+  /**
+   * Per thread, the view of each column from oldest to `nowNs` (BLANK, a ThreadView, or
+   * Vain). `gilGroups` gives, per thread, the GIL it runs under
+   * (threads of one process under py2 or py3 share one; -1: none, as for actors or under
+   * free-threaded): in a column where several threads of one group ran, only the one that ran
+   * longest is drawn running (holding the GIL), the others in what they did most apart from
+   * running, so that a zoomed-out strip never shows two GIL holders at once.
+   */
+  rows(nowNs: number, gilGroups: readonly number[] = []): Uint8Array[] {
     const last = Math.max(this.head, Math.floor(Math.max(0, nowNs - 1) / this.bucketNs));
     this.advance(last);
-    const out: Uint8Array[] = [];
     const first = last - this.columns + 1;
-    const open = new Float64Array(VIEWS);
-    for (let t = 0; t < this.threads; t++) {
-      const row = new Uint8Array(this.columns).fill(BLANK);
+    const n = this.threads;
+    // Time per thread, column and view: closed spans plus the open one up to now.
+    if (this.scratch.length < n * this.columns * VIEWS) this.scratch = new Float64Array(n * this.columns * VIEWS);
+    const ns = this.scratch;
+    ns.fill(0, 0, n * this.columns * VIEWS);
+    for (let t = 0; t < n; t++) {
       for (let b = Math.max(0, first); b <= last; b++) {
-        const slot = b % this.columns;
-        const col = b - first;
-        open.fill(0);
+        const at = (t * this.columns + (b - first)) * VIEWS;
+        const base = (t * this.columns + (b % this.columns)) * VIEWS;
+        for (let v = 0; v < VIEWS; v++) ns[at + v] = this.acc[base + v];
         const cv = this.cur[t];
         if (cv !== BLANK) {
           const from = Math.max(this.since[t], b * this.bucketNs);
           const to = Math.min(nowNs, (b + 1) * this.bucketNs);
-          if (to > from) open[cv] = to - from;
+          if (to > from) ns[at + cv] += to - from;
         }
+      }
+    }
+    // One holder per GIL and column: the thread of the group that ran longest there.
+    const notHolder = new Uint8Array(n * this.columns);
+    const holder = new Int32Array(this.columns);
+    for (const g of new Set(gilGroups.slice(0, n).filter((x) => x >= 0))) {
+      holder.fill(-1);
+      for (let t = 0; t < n; t++) {
+        if (gilGroups[t] !== g) continue;
+        for (let c = 0; c < this.columns; c++) {
+          const h = holder[c];
+          if (ns[(t * this.columns + c) * VIEWS + ThreadView.Run] > (h < 0 ? 0 : ns[(h * this.columns + c) * VIEWS + ThreadView.Run])) holder[c] = t;
+        }
+      }
+      for (let t = 0; t < n; t++) if (gilGroups[t] === g) for (let c = 0; c < this.columns; c++) notHolder[t * this.columns + c] = holder[c] !== t ? 1 : 0;
+    }
+    const out: Uint8Array[] = [];
+    for (let t = 0; t < n; t++) {
+      const row = new Uint8Array(this.columns).fill(BLANK);
+      for (let b = Math.max(0, first); b <= last; b++) {
+        const col = b - first;
+        const at = (t * this.columns + col) * VIEWS;
+        const noRun = notHolder[t * this.columns + col] === 1;
         let best = BLANK;
         let bestNs = 0;
-        const base = (t * this.columns + slot) * VIEWS;
         for (let v = 0; v < VIEWS; v++) {
-          const ns = this.acc[base + v] + open[v];
-          if (ns > bestNs) {
-            bestNs = ns;
+          if (noRun && v === ThreadView.Run) continue;
+          if (ns[at + v] > bestNs) {
+            bestNs = ns[at + v];
             best = v;
           }
         }
+        // Ran a little but another thread held the GIL longer, and did nothing else here: it was
+        // on a core in GIL code (taking or giving back the lock) as far as this cell can tell.
+        if (best === BLANK && noRun && ns[at + ThreadView.Run] > 0) best = ThreadView.Spin;
         // A wake-up in vain shows unless the thread mostly ran there (then it is noise).
-        row[col] = this.vain[t * this.columns + slot] && best !== ThreadView.Run ? ThreadView.Vain : best;
+        row[col] = this.vain[t * this.columns + (b % this.columns)] && best !== ThreadView.Run ? ThreadView.Vain : best;
       }
       out.push(row);
     }

@@ -40,11 +40,12 @@ describe.skipIf(!hasTmux || !built)('gil-top in a real terminal (tmux)', () => {
     tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `node ${JSON.stringify(main)}; echo EXITED $?; sleep 30`);
     let s = await until((x) => x.includes('policy py2') && x.includes('timeline, last'));
     const lines = s.split('\n');
-    expect(lines[0]).toMatch(/^gil-top {2}py2-threads-2cores policy py2 {11}2 cores {2}t= +\d+\.\d{6} s speed {3}0\.1x {2}seed 1/);
+    expect(lines[0]).toMatch(/^gil-top {2}py2-threads-2cores {2}policy py2 {12}2 cores {3}t= +\d+\.\d{6} s {2}speed {6}0\.1x {2}seed 1/);
     expect(s).toContain('cpu0[');
     expect(s).toContain('cpu1[');
     expect(s).toContain('_Py_Ticker');
     expect(s).toContain('? help  space pause');
+    expect(s).toContain('q quit');
     expect(lines.filter((l) => l.trim() !== '').length).toBeLessThanOrEqual(39);
 
     // Running: simulated time moves on its own.
@@ -65,11 +66,11 @@ describe.skipIf(!hasTmux || !built)('gil-top in a real terminal (tmux)', () => {
 
     tmux('send-keys', '-t', session, ' ');
     s = await until((x) => x.includes('PAUSED'));
-    expect(s.split('\n')[0]).toMatch(/^gil-top {2}PAUSED {2}py2-threads-2cores policy py3 {11}3 cores/);
+    expect(s.split('\n')[0]).toMatch(/^gil-top {2}PAUSED {2}py2-threads-2cores {2}policy py3 {12}3 cores/);
 
     tmux('send-keys', '-t', session, '?');
-    s = await until((x) => x.includes('Keys (Esc'));
-    expect(s).toContain('p       cycle the GIL policy: py2 -> py3 -> free-threaded');
+    s = await until((x) => x.includes('Help (Esc'));
+    expect(s).toContain('p        cycle the policy: py2 -> py3 -> free-threaded');
 
     tmux('send-keys', '-t', session, 'Escape');
     tmux('send-keys', '-t', session, 'q');

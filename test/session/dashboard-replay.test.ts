@@ -62,8 +62,10 @@ describe('a session recorded by the dashboard', () => {
     controller.key({ input: 'r' } as never);
     expect(controller.message).toMatch(/^recording stopped and written to /);
     const session = replaysExactly(file);
-    expect(session.actions.map((a) => a.action.type)).toEqual(['policy', 'cores']);
-    expect(session.samples[0].atNs).toBeGreaterThan(session.actions[0].atNs);
+    // The speed the run started at comes first (a replay starts at it), then the changes.
+    expect(session.actions.map((a) => a.action)).toEqual([{ type: 'speed', speed: 0.05 }, { type: 'policy', policy: 'free-threaded' }, { type: 'cores', cores: 3 }]);
+    expect(session.actions[0].atNs).toBe(0);
+    expect(session.samples[0].atNs).toBeGreaterThan(session.actions[1].atNs);
     controller.key({ input: 'r' } as never);
     // A second press records again, to a new file: this one refuses, the name is taken.
     expect(controller.message).toMatch(/^cannot record: .*already exists/);

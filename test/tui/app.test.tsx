@@ -29,12 +29,12 @@ async function open(setup: Partial<DashboardSetup> = {}, width = 100, height = 4
 describe('the dashboard app, key by key', () => {
   it('opens on the preset, paused, with the panels and the footer', async () => {
     const { lines, screen } = await open();
-    expect(lines()[0]).toBe('gil-top  PAUSED  py2-threads-2cores policy py2           2 cores  t=   0.000000 s speed   0.1x  see…'); // 100 columns: the seed is cut, the badge stays
+    expect(lines()[0]).toBe('gil-top  PAUSED  py2-threads-2cores  policy py2  2 cores  t=   0.000000 s  speed 0.1x  seed 1'); // 100 columns: fields lose their padding, the badge stays
     expect(screen()).toContain('GIL py2      holder ');
     expect(screen()).toContain('timeline, last 20 ms');
     expect(screen()).toContain('GIL switches per simulated second');
     expect(screen()).toContain('(waiting for data)');
-    expect(lines().at(-1)).toBe('? help  space pause  . step  + faster  - slower  p policy  I interval  C cores  R restart  l presets');
+    expect(lines().at(-1)).toBe('? help  space pause  . step  +- speed  p policy  I interval  e events  R restart  l presets  q quit');
     expect(lines().length).toBeLessThanOrEqual(39);
   });
 
@@ -63,9 +63,9 @@ describe('the dashboard app, key by key', () => {
 
   it('+ and - change the speed shown in the header', async () => {
     const { press } = await open();
-    expect((await press('+')).split('\n')[0]).toContain('speed   0.2x');
-    expect((await press('-')).split('\n')[0]).toContain('speed   0.1x');
-    expect((await press('-')).split('\n')[0]).toContain('speed  0.05x');
+    expect((await press('+')).split('\n')[0]).toContain('speed 0.2x');
+    expect((await press('-')).split('\n')[0]).toContain('speed 0.1x');
+    expect((await press('-')).split('\n')[0]).toContain('speed 0.05x');
   });
 
   it('p cycles the policy py2 -> py3 -> free-threaded -> py2, and the GIL panel follows', async () => {
@@ -148,13 +148,13 @@ describe('the dashboard app, key by key', () => {
   it('? and h show the help from the keymap; Esc and ? close it', async () => {
     const { press } = await open();
     let s = await press('?');
-    expect(s).toContain('Keys (Esc or ? closes');
-    expect(s).toContain('p       cycle the GIL policy: py2 -> py3 -> free-threaded');
-    expect(s).toContain('r       start or stop recording the session (to gil-top-PRESET-TIME.jsonl here)');
+    expect(s).toContain('Help (Esc or ? closes');
+    expect(s).toContain('p        cycle the policy: py2 -> py3 -> free-threaded');
+    expect(s).toContain('r        record the session, or stop (to gil-top-PRESET-TIME.jsonl here)');
     s = await press('\x1b');
-    expect(s).not.toContain('Keys (Esc');
+    expect(s).not.toContain('Help (Esc');
     await press('h');
-    expect(await press('?')).not.toContain('Keys (Esc');
+    expect(await press('?')).not.toContain('Help (Esc');
   });
 
   it('r starts a recording mid-run (REC shows), and stops it', async () => {
@@ -212,8 +212,8 @@ describe('the dashboard app, 80x24', () => {
     await press('m'); // 1 ms in: fib holds the GIL, the server is in its timed wait
     const l = lines();
     expect(l.length).toBeLessThanOrEqual(23);
-    expect(l[1]).toMatch(/^cpu0\[[| ]*\d+\.\d%\] +GIL py3 +holder fib +waiters 1$/);
-    expect(l[2]).toMatch(/^cpu1\[[| ]*\d+\.\d%\] +timed wait +\d\.\d{3} ms \/  5\.000 ms [█░]{12}$/);
+    expect(l[1]).toMatch(/^cpu0\[[| ]*\d+\.\d%\] - +GIL py3 +holder fib +waiters 1$/);
+    expect(l[2]).toMatch(/^cpu1\[[| ]*\d+\.\d%\] fib +timed wait +\d\.\d{3} ms \/  5\.000 ms [█░]{9}$/);
     expect(l[6]).toMatch(/^timeline, last 20 ms/);
     expect(l[7]).toMatch(/^echo-server  │.{65}│$/);
     expect(l[10].trimEnd()).toBe(' thread        cpu     GIL held  GIL wait    counter             total');

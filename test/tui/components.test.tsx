@@ -10,20 +10,35 @@ import { PresetPicker } from '../../src/tui/components/preset-picker.js';
 import { Tallies } from '../../src/tui/components/tallies.js';
 import { Timeline } from '../../src/tui/components/timeline.js';
 import { TooSmall } from '../../src/tui/components/too-small.js';
-import type { HeaderView } from '../../src/tui/view-model.js';
+import { headerView, type HeaderInput } from '../../src/tui/header-view.js';
 import { plain } from './ink-helpers.js';
 
 const frame = (el: React.ReactElement) => plain(render(el).lastFrame());
 
-const header: HeaderView = { preset: 'py2-threads-2cores', policy: 'py2', time: '   1.234567 s', speed: '   0.1x', seed: '1', cores: '2 cores', paused: false, finished: false, recording: false };
+const base: HeaderInput = { preset: 'py2-threads-2cores', policy: 'py2', cores: 2, nowNs: 1_234_567_000, speed: 0.1, seed: '1', paused: false, finished: false, recording: false };
+// ink-testing-library draws 100 columns.
+const header = (h: Partial<HeaderInput> = {}, width = 100) => frame(<Header header={headerView({ ...base, ...h }, width)} />);
+const headerText = (h: Partial<HeaderInput>, width: number) => {
+  const v = headerView({ ...base, ...h }, width);
+  return 'gil-top ' + v.badges.map((b) => ` ${b.text} `).join('') + ' ' + v.line.map((s) => s.text).join('');
+};
 
 describe('Header', () => {
-  it('shows preset, policy, cores, time, speed and seed on one line', () => {
-    expect(frame(<Header header={header} />)).toBe('gil-top  py2-threads-2cores policy py2           2 cores  t=   1.234567 s speed   0.1x  seed 1');
+  it('shows preset, policy, cores, time, speed and seed on one line, fields kept apart', () => {
+    expect(headerText({}, 120)).toBe('gil-top  py2-threads-2cores  policy py2            2 cores   t=   1.234567 s  speed      0.1x  seed 1');
+    expect(headerText({ speed: 0.0001 }, 120)).toContain('speed   0.0001x  seed 1');
+    expect(header()).toBe('gil-top  py2-threads-2cores  policy py2            2 cores   t=   1.234567 s  speed      0.1x');
   });
   it('shows the PAUSED, FINISHED and REC badges first, so that a narrow terminal keeps them', () => {
-    expect(frame(<Header header={{ ...header, preset: 'x', paused: true, recording: true }} />)).toBe('gil-top  PAUSED  REC  x policy py2           2 cores  t=   1.234567 s speed   0.1x  seed 1');
-    expect(frame(<Header header={{ ...header, preset: 'x', finished: true }} />)).toBe('gil-top  FINISHED  x policy py2           2 cores  t=   1.234567 s speed   0.1x  seed 1');
+    expect(header({ preset: 'x', paused: true, recording: true })).toBe('gil-top  PAUSED  REC  x  policy py2            2 cores   t=   1.234567 s  speed      0.1x  seed 1');
+    expect(header({ preset: 'x', finished: true, paused: true })).toBe('gil-top  FINISHED  x  policy py2            2 cores   t=   1.234567 s  speed      0.1x  seed 1');
+  });
+  it('at 80 columns keeps the time and the speed: drops the seed, then the labels, then cuts the preset name', () => {
+    expect(header({}, 80)).toBe('gil-top  py2-threads-2cores  policy py2  2 cores  t=   1.234567 s  speed 0.1x');
+    expect(header({ paused: true, recording: true }, 80)).toBe('gil-top  PAUSED  REC  py2-threads-2cores  py2  2 cores  t=1.234567 s  0.1x');
+    const long = header({ preset: 'vm-py2-checkinterval-1000-2cores', paused: true, recording: true, policy: 'free-threaded', speed: 0.000001 }, 80);
+    expect(long).toBe('gil-top  PAUSED  REC  vm-py2-c…  free-threaded  2 cores  t=1.234567 s  0.000001x');
+    expect(long.length).toBeLessThanOrEqual(80);
   });
 });
 
@@ -65,13 +80,17 @@ describe('Timeline', () => {
   it('draws the title, the legend and one strip per thread', () => {
     const tl = {
       title: 'timeline, last 20 ms  ',
-      legend: [{ text: '█' }, { text: ' running  ' }],
+      legend: [[{ text: '█' }, { text: ' running  ' }]],
       rows: [
         { name: 't1          ', color: 'cyan', segments: [{ text: '███' }, { text: '▒▒' }] },
         { name: 't2          ', color: 'magenta', segments: [{ text: '▒▒' }, { text: '!' }, { text: '██' }] },
       ],
     };
     expect(frame(<Timeline timeline={tl} />)).toBe(['timeline, last 20 ms  █ running', 't1           │███▒▒│', 't2           │▒▒!██│'].join('\n'));
+  });
+  it('puts a legend too long for the title line on a line of its own', () => {
+    const tl = { title: 'timeline  ', legend: [[{ text: '█' }, { text: ' a  ' }], [{ text: '!' }, { text: ' b  ' }]], rows: [{ name: 't1', color: 'cyan', segments: [{ text: '█!' }] }] };
+    expect(frame(<Timeline timeline={tl} />)).toBe(['timeline  █ a', '! b', 't1 │█!│'].join('\n'));
   });
 });
 
@@ -108,20 +127,28 @@ describe('Footer, help, picker, too small', () => {
     const out = frame(<HelpOverlay rows={[{ keys: 'space', description: 'pause or resume' }, { keys: 'q ^C', description: 'quit' }]} height={6} />);
     expect(out.split('\n').map((l) => l.trimEnd())).toEqual([
       '╭' + '─'.repeat(98) + '╮',
-      '│ Keys (Esc or ? closes; the simulation keeps running)' + ' '.repeat(45) + '│',
-      '│ space   pause or resume' + ' '.repeat(74) + '│',
-      '│ q ^C    quit' + ' '.repeat(85) + '│',
+      '│ Help (Esc or ? closes; the run goes on)' + ' '.repeat(58) + '│',
+      '│ space    pause or resume' + ' '.repeat(73) + '│',
+      '│ q ^C     quit' + ' '.repeat(84) + '│',
       '│' + ' '.repeat(98) + '│',
       '╰' + '─'.repeat(98) + '╯',
     ]);
   });
-  it('picker marks the selected preset', () => {
-    const out = frame(<PresetPicker names={['a', 'b']} titles={['A title', 'B title']} selected={1} height={5} />);
+  it('picker marks the selected preset; a long name never runs into its title', () => {
+    const out = frame(<PresetPicker names={['a', 'vm-py2-checkinterval-1000-2cores']} titles={['A title', 'B title']} selected={1} height={5} />);
     expect(out.split('\n').slice(1, 4).map((l) => l.trimEnd())).toEqual([
       '│ Pick a preset (↑/↓ or j/k, Enter loads, Esc cancels)' + ' '.repeat(45) + '│',
-      '│   a                           A title' + ' '.repeat(60) + '│',
-      '│ > b                           B title' + ' '.repeat(60) + '│',
+      '│   a                                 A title' + ' '.repeat(54) + '│',
+      '│ > vm-py2-checkinterval-1000-2cores  B title' + ' '.repeat(54) + '│',
     ]);
+  });
+  it('help scrolls: from the row asked, saying which rows show', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => ({ keys: `k${i}`, description: `row ${i}` }));
+    const out = frame(<HelpOverlay rows={rows} height={6} scroll={4} />).split('\n');
+    expect(out[1]).toContain('[5-7 of 10, ↑/↓ j/k PgUp/PgDn]');
+    expect(out.slice(2, 5).map((l) => l.slice(2, 16).trimEnd())).toEqual(['k4       row 4', 'k5       row 5', 'k6       row 6']);
+    // Scrolled past the end: the last rows.
+    expect(frame(<HelpOverlay rows={rows} height={6} scroll={99} />)).toContain('[8-10 of 10');
   });
   it('too small says what it needs', () => {
     expect(frame(<TooSmall message="gil-top needs a terminal of at least 80x21" width={25} />)).toBe('gil-top needs a terminal\nof at least 80x21');

@@ -74,6 +74,7 @@ describe('LiveLoop', () => {
     expect(nextStep(speedSteps, 0.15, 1)).toBe(0.2);
     expect(nextStep(speedSteps, 0.15, -1)).toBe(0.1);
     expect(nextStep(speedSteps, FLAT_OUT, 1)).toBe(FLAT_OUT);
-    expect(nextStep(speedSteps, 0.0001, -1)).toBe(0.0001);
+    expect(nextStep(speedSteps, 0.0001, -1)).toBe(0.00005);
+    expect(nextStep(speedSteps, 0.000001, -1)).toBe(0.000001);
   });
 });

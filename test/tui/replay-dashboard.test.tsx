@@ -54,9 +54,9 @@ describe('gil-top replay FILE in the dashboard', () => {
       { atNs: 50e6, action: { type: 'policy', policy: 'py2' } },
     ]);
     const { player, controller, lines, wallPasses, press } = await openPlayback(file, 0.1);
-    expect(lines()[0]).toBe('gil-top  REPLAY  small policy py3           2 cores  t=   0.000000 s speed   0.1x  seed 1');
+    expect(lines()[0]).toBe('gil-top  REPLAY  small  policy py3            2 cores   t=   0.000000 s  speed      0.1x  seed 1');
     expect(lines().at(-2)).toBe(`replaying ${file} (recorded 2026-01-02T03:04:05.000Z): 4 actions, ${player.session.samples.length} samples; read-only`);
-    expect(lines().at(-1)).toBe('? help  space pause  . step  + faster  - slower  q quit');
+    expect(lines().at(-1)).toBe('? help  space pause  . step  +- speed  e events  q quit');
 
     // Keys that would change the run are refused; the run is untouched.
     expect((await press('p')).at(-2)).toBe('replay: read-only (p would change the run; space, + -, . , [ ] ? and q work)');
@@ -66,12 +66,12 @@ describe('gil-top replay FILE in the dashboard', () => {
 
     // 100 ms of wall time at 0.1x: 10 ms simulated, where the recording set the speed to 1x.
     let l = await wallPasses(100);
-    expect(l[0]).toBe('gil-top  REPLAY  small policy py3           2 cores  t=   0.010000 s speed     1x  seed 1');
+    expect(l[0]).toBe('gil-top  REPLAY  small  policy py3            2 cores   t=   0.010000 s  speed        1x  seed 1');
     expect(l.at(-2)).toBe('the recording set the speed to 1x at t=0.010000 s');
 
     // The recording paused at 30 ms: the playback holds there, however much wall time passes.
     l = await wallPasses(100);
-    expect(l[0]).toBe('gil-top  REPLAY  PAUSED  small policy py3           2 cores  t=   0.030000 s speed     1x  seed 1');
+    expect(l[0]).toBe('gil-top  REPLAY  PAUSED  small  policy py3            2 cores   t=   0.030000 s  speed        1x  seed 1');
     expect(l.at(-2)).toBe('the recording paused here, at t=0.030000 s: space continues the playback');
     l = await wallPasses(100);
     expect(l[0]).toContain('t=   0.030000 s');
@@ -80,9 +80,9 @@ describe('gil-top replay FILE in the dashboard', () => {
     l = await press(' ');
     expect(l[0]).not.toContain('PAUSED');
     l = await wallPasses(15);
-    expect(l[0]).toBe('gil-top  REPLAY  small policy py3           2 cores  t=   0.045000 s speed     1x  seed 1');
+    expect(l[0]).toBe('gil-top  REPLAY  small  policy py3            2 cores   t=   0.045000 s  speed        1x  seed 1');
     l = await wallPasses(15);
-    expect(l[0]).toBe('gil-top  REPLAY  small policy py2           2 cores  t=   0.060000 s speed     1x  seed 1');
+    expect(l[0]).toBe('gil-top  REPLAY  small  policy py2            2 cores   t=   0.060000 s  speed        1x  seed 1');
     expect(l.at(-2)).toBe('recorded: policy -> py2 at t=0.050000 s');
 
     // Pause and speed only pace the playback: nothing is logged besides the recorded actions.
@@ -97,7 +97,7 @@ describe('gil-top replay FILE in the dashboard', () => {
     expect(controller.loop.speed).toBe(FLAT_OUT);
     l = await wallPasses(100);
     expect(player.done).toBe(true);
-    expect(l[0]).toMatch(/^gil-top {2}REPLAY {2}FINISHED {2}small policy py2 {11}2 cores {2}t= {3}0\.\d{6} s speed {4}max {2}seed 1$/);
+    expect(l[0]).toMatch(/^gil-top {2}REPLAY {2}FINISHED {2}small {2}policy py2 {12}2 cores {3}t= {3}0\.\d{6} s {2}speed {7}max {2}seed 1$/);
     expect(l.at(-2)).toBe(`replay complete: matches the recording (${player.session.samples.length} samples and the final summary, 4 actions) at t=${(player.endNs / 1e9).toFixed(6)} s`);
     expect(l.join('\n')).not.toContain('DIVERGES');
   });
@@ -117,7 +117,7 @@ describe('gil-top replay FILE in the dashboard', () => {
     const l = await wallPasses(100);
     expect(player.divergence).toMatchObject({ atNs: 12e6, field: 'threads[1].cpuNs' });
     const cpu = o.threads[1].cpuNs as number;
-    expect(l[0]).toBe('gil-top  REPLAY  DIVERGED  small policy py3           2 cores  t=   0.012000 s speed    max  seed 1');
+    expect(l[0]).toBe('gil-top  REPLAY  DIVERGED  small  policy py3            2 cores   t=   0.012000 s  speed       max  seed 1');
     expect(l[1]).toBe(`REPLAY DIVERGES at t=0.012000 s: sample at 0.012 s: threads[1].cpuNs recorded ${cpu} replayed ${cpu - 1}`);
     expect(l.at(-2)).toBe(`replay diverges at t=0.012000 s: sample at 0.012 s: threads[1].cpuNs recorded ${cpu} replayed ${cpu - 1}`);
     expect(l.join('\n')).not.toContain('FINISHED');

@@ -45,3 +45,45 @@ describe('TimelineModel', () => {
     expect([...m.rows(800)[0]]).toEqual([R, I, I, I]);
   });
 });
+
+describe('TimelineModel zoomed out', () => {
+  it('never draws two holders of one GIL in a cell: the longer one runs, the other shows what it did most besides', () => {
+    const tr = new TraceBuffer(64);
+    // Two threads under one GIL hand it over inside every 100 ns bucket: t0 holds it for 45 ns,
+    // t1 for 55; each spends the rest waiting or runnable, less than it held the GIL.
+    const Y = ThreadView.Ready;
+    for (let t = 0; t < 400; t += 100) {
+      tr.push(t, 0, R);
+      tr.push(t, 1, W);
+      tr.push(t + 20, 1, Y);
+      tr.push(t + 45, 0, W);
+      tr.push(t + 45, 1, R);
+      tr.push(t + 70, 0, Y);
+    }
+    const m = new TimelineModel(2, 400, 4, tr);
+    m.consume(tr);
+    // Left to itself, each cell shows what each thread did most: both "held the GIL".
+    const [fa, fb] = m.rows(400);
+    expect([...fa]).toEqual([R, R, R, R]);
+    expect([...fb]).toEqual([R, R, R, R]);
+    // Under one GIL only the longer holder runs; the other shows its next state (runnable 30 ns > waiting 25 ns).
+    const [a, b] = m.rows(400, [0, 0]);
+    expect([...a]).toEqual([Y, Y, Y, Y]);
+    expect([...b]).toEqual([R, R, R, R]);
+    // Threads of two processes have a GIL each: both may run.
+    expect([...m.rows(400, [0, 1])[0]]).toEqual([R, R, R, R]);
+  });
+
+  it('lets an actor (no GIL) run beside the holder', () => {
+    const tr = new TraceBuffer(64);
+    tr.push(0, 0, R);
+    tr.push(0, 1, W);
+    tr.push(0, 2, R);
+    const m = new TimelineModel(3, 400, 4, tr);
+    m.consume(tr);
+    const rows = m.rows(400, [0, 0, -1]);
+    expect([...rows[0]]).toEqual([R, R, R, R]);
+    expect([...rows[1]]).toEqual([W, W, W, W]);
+    expect([...rows[2]]).toEqual([R, R, R, R]);
+  });
+});

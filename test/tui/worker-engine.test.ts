@@ -69,7 +69,8 @@ describe('the engine in its worker thread', () => {
     expect(final.nowNs).toBe(stepped.snap.now);
     const session = readSessionFile(file);
     expect(session.end?.reason).toBe('quit');
-    expect(session.actions.map((a) => a.action.type)).toEqual(['cores', 'policy', 'pause']);
+    // The start speed first: a replay starts at the speed the session ran at.
+    expect(session.actions.map((a) => a.action.type)).toEqual(['speed', 'cores', 'policy', 'pause']);
     expect(verifySession(session).divergence).toBeNull();
   });
 

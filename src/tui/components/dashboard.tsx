@@ -2,6 +2,8 @@ import { Box, Text } from 'ink';
 import type { ViewModel } from '../view-model.js';
 import { Charts } from './charts.js';
 import { CoreBars } from './core-bars.js';
+import { EndCard } from './end-card.js';
+import { EventLog } from './event-log.js';
 import { Footer } from './footer.js';
 import { GilPanel } from './gil-panel.js';
 import { Header } from './header.js';
@@ -29,14 +31,19 @@ export function Dashboard({ vm }: { vm: ViewModel }) {
         </Box>
       ) : null}
       {vm.overlay.kind === 'help' ? (
-        <HelpOverlay rows={vm.help} height={body} />
+        <HelpOverlay rows={vm.help} height={body} scroll={vm.overlay.scroll} />
       ) : vm.overlay.kind === 'presets' ? (
         <PresetPicker names={vm.overlay.names} titles={vm.overlay.titles} selected={vm.overlay.selected} height={body} />
       ) : (
         <Box flexDirection="column" height={body} overflow="hidden">
+          {vm.cardLines > 0 ? (
+            <Box flexShrink={0}>
+              <EndCard lines={vm.card} height={vm.cardLines} width={vm.width} />
+            </Box>
+          ) : null}
           <Box flexDirection="row" gap={2} flexShrink={0}>
-            <CoreBars cores={vm.cores} width={vm.width - 52} />
-            <GilPanel lines={vm.gil} width={50} />
+            <CoreBars cores={vm.cores} width={vm.width - vm.gilWidth - 2} />
+            <GilPanel lines={vm.gil} width={vm.gilWidth} />
           </Box>
           {vm.timeline !== null ? (
             <Box flexShrink={0}>
@@ -46,6 +53,11 @@ export function Dashboard({ vm }: { vm: ViewModel }) {
           {vm.tallies !== null ? (
             <Box flexShrink={0}>
               <Tallies tallies={vm.tallies} />
+            </Box>
+          ) : null}
+          {vm.log !== null ? (
+            <Box flexShrink={0}>
+              <EventLog log={vm.log} />
             </Box>
           ) : null}
           {vm.description.length > 0 ? (

@@ -1,23 +1,20 @@
 import { Box, Text } from 'ink';
 import type { HeaderView } from '../view-model.js';
+import { Segments } from './segments.js';
 
-/** Top line: the REPLAY / PAUSED / FINISHED / DIVERGED / REC badges first (they must survive a narrow terminal), then preset, policy, simulated time, speed, seed. */
+/** Top line: the REPLAY / PAUSED / FINISHED / DIVERGED / REC badges first (they must survive a narrow terminal), then preset, policy, cores, simulated time, speed, seed as the view model fitted them. */
 export function Header({ header: h }: { header: HeaderView }) {
   return (
     <Box height={1}>
       <Text wrap="truncate">
         <Text bold color="greenBright">gil-top </Text>
-        {h.replay ? <Text inverse bold color="magenta"> REPLAY </Text> : null}
-        {h.paused ? <Text inverse bold color="yellow"> PAUSED </Text> : null}
-        {h.finished ? <Text inverse bold color="green"> FINISHED </Text> : null}
-        {h.diverged ? <Text inverse bold color="red"> DIVERGED </Text> : null}
-        {h.recording ? <Text inverse bold color="red"> REC </Text> : null}
-        <Text> {h.preset} </Text>
-        <Text>policy </Text>
-        <Text bold color="cyan">{h.policy.padEnd(13)}</Text>
-        <Text> {h.cores.padEnd(8)} </Text>
-        <Text>t={h.time} </Text>
-        <Text>speed{h.speed}  seed {h.seed}</Text>
+        {h.badges.map((b) => (
+          <Text key={b.text} inverse bold color={b.color}>
+            {` ${b.text} `}
+          </Text>
+        ))}
+        <Text> </Text>
+        <Segments segments={h.line} />
       </Text>
     </Box>
   );

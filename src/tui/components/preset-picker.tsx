@@ -4,6 +4,8 @@ import { Box, Text } from 'ink';
 export function PresetPicker({ names, titles, selected, height }: { names: string[]; titles: string[]; selected: number; height: number }) {
   const visible = Math.max(1, height - 3);
   const first = Math.max(0, Math.min(selected - Math.floor(visible / 2), names.length - visible));
+  // The longest name and two spaces: a long name never runs into its title.
+  const nameWidth = Math.max(0, ...names.map((n) => n.length)) + 2;
   return (
     <Box flexDirection="column" height={height} borderStyle="round" paddingX={1}>
       <Text bold>Pick a preset (↑/↓ or j/k, Enter loads, Esc cancels)</Text>
@@ -13,7 +15,7 @@ export function PresetPicker({ names, titles, selected, height }: { names: strin
         return (
           <Text key={n} wrap="truncate" inverse={sel}>
             {sel ? '> ' : '  '}
-            <Text bold>{n.padEnd(28)}</Text>
+            <Text bold>{n.padEnd(nameWidth)}</Text>
             {titles[idx]}
           </Text>
         );

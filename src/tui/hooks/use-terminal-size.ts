@@ -8,7 +8,12 @@ export function useTerminalSize(fixedWidth?: number, fixedHeight?: number): { wi
   const [size, setSize] = useState(read);
   useEffect(() => {
     if (fixedWidth !== undefined && fixedHeight !== undefined) return;
-    const onResize = () => setSize(read());
+    // A terminal that reflows its lines on a resize leaves Ink's last frame where Ink no longer
+    // knows to erase it (the too-small notice drawn twice): start the next frame on a clean screen.
+    const onResize = () => {
+      stdout.write('\x1b[2J\x1b[H');
+      setSize(read());
+    };
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

@@ -1,0 +1,81 @@
+import { fit, fmtCount, fmtDuration } from './format.js';
+import { colorOf, type GilLine } from './view-model.js';
+import type { Snapshot } from '../model/index.js';
+
+/** Width of the GIL panel's labels. */
+export const GIL_LABEL_WIDTH = 13;
+
+const threadName = (snap: Snapshot, id: number): string => snap.threads[id]?.name ?? 'idle';
+
+function gauge(fraction: number, width: number): string {
+  const w = Math.max(0, width);
+  const f = Math.round(Math.max(0, Math.min(1, fraction)) * w);
+  return '█'.repeat(f) + '░'.repeat(w - f);
+}
+
+/** GIL switches per simulated second over the window from `base` (since the start without one). */
+export function switchRate(snap: Snapshot, base: Snapshot | undefined): number {
+  if (base === undefined) return snap.now > 0 ? snap.counters.gilSwitches / (snap.now / 1e9) : 0;
+  return (snap.counters.gilSwitches - base.counters.gilSwitches) / ((snap.now - base.now) / 1e9);
+}
+
+/**
+ * The GIL panel, `width` columns wide: the holder; under py2 `_Py_Ticker` counting down to the
+ * next check, the semaphore and a pending signal; under py3 the waiter's timed wait, the drop
+ * request and `switch_number`; under free-threaded what is gone; switches per simulated second.
+ */
+export function gilView(snap: Snapshot, base: Snapshot | undefined, width: number): GilLine[] {
+  const valueWidth = width - GIL_LABEL_WIDTH;
+  const p = snap.processes[0];
+  // Several Python processes (multiprocessing): the panel details the first one's GIL and names
+  // the holder of each of the others.
+  const more = snap.processes
+    .slice(1)
+    .map((q) => `  ${q.name}: ${q.gil.holder >= 0 ? threadName(snap, q.gil.holder) : q.gil.policy === 'free-threaded' ? 'no GIL' : '(free)'}`)
+    .join('');
+  const switches: GilLine = { label: 'switches', value: [{ text: `${fmtCount(switchRate(snap, base), 11)} /s`, bold: true }, { text: `  total ${fmtCount(snap.counters.gilSwitches)}` }] };
+  if (p === undefined || p.gil.policy === 'free-threaded') {
+    return [
+      { label: 'GIL', value: [{ text: 'none (free-threaded)', bold: true }, { text: more }] },
+      { label: '', value: [{ text: 'every thread runs Python in parallel' }] },
+      { label: '', value: [{ text: 'no ticker, no timeout, no drop request' }] },
+      switches,
+    ];
+  }
+  const g = p.gil;
+  const holder: GilLine =
+    more === ''
+      ? {
+          label: `GIL ${g.policy}`,
+          value: [{ text: 'holder ' }, g.holder >= 0 ? { text: fit(threadName(snap, g.holder), 12), color: colorOf(g.holder), bold: true } : { text: fit('(free)', 12) }, { text: `  waiters ${g.waiters}` }],
+        }
+      : {
+          label: `GIL ${g.policy}`,
+          value: [{ text: `${p.name}: ` }, g.holder >= 0 ? { text: threadName(snap, g.holder), color: colorOf(g.holder), bold: true } : { text: '(free)' }, { text: more }],
+        };
+  if (g.policy === 'py2') {
+    const ci = g.checkInterval ?? snap.checkInterval;
+    const ticker = g.ticker ?? 0;
+    const count = `${String(ticker).padStart(7)} / ${String(ci).padEnd(7)} `;
+    return [
+      holder,
+      { label: '_Py_Ticker', value: [{ text: count }, { text: gauge(ticker / ci, Math.min(16, valueWidth - count.length)), color: 'yellow' }] },
+      { label: 'semaphore', value: [{ text: `value ${g.semValue ?? '-'}  nwaiters ${g.nwaiters ?? '-'}` }] },
+      { label: 'signal', value: [{ text: g.pendingCalls ? 'PENDING (main thread must run it)' : 'none pending', color: g.pendingCalls ? 'redBright' : undefined }] },
+      switches,
+    ];
+  }
+  const interval = g.switchIntervalNs ?? snap.switchIntervalNs;
+  const left = g.timeoutLeftNs;
+  const wait = left === null ? '' : `${fmtDuration(left)} / ${fmtDuration(interval)} `;
+  return [
+    holder,
+    {
+      label: 'timed wait',
+      value: left === null ? [{ text: `${'-'.padStart(9)} / ${fmtDuration(interval)} nobody waits` }] : [{ text: wait }, { text: gauge(left / interval, Math.min(12, valueWidth - wait.length)), color: 'yellow' }],
+    },
+    { label: 'drop request', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   switch_number ${g.switchNumber ?? '-'}` }] },
+    { label: 'forced', value: [{ text: `${fmtCount(snap.counters.forcedSwitches, 11)} drops` }] },
+    switches,
+  ];
+}

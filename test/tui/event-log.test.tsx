@@ -1,0 +1,142 @@
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listPresets, loadPreset } from '../../src/config/load.js';
+import type { Simulation } from '../../src/model/index.js';
+import { App } from '../../src/tui/app.js';
+import { DashboardController, type DashboardSetup } from '../../src/tui/controller.js';
+import { EventLog, JournalReader, type JournalRing } from '../../src/tui/event-log.js';
+import { plain, tick } from './ink-helpers.js';
+
+/**
+ * A stand-in for the model's journal (`Simulation.enableJournal`), until the model writes one:
+ * one sentence per event processed since it was enabled, saying who holds the GIL after it.
+ */
+class JournalDouble implements JournalRing {
+  private readonly entries: [number, number, string][] = [];
+  private seen: number;
+  constructor(
+    private readonly sim: Simulation,
+    readonly capacity = 64,
+  ) {
+    this.seen = sim.events;
+  }
+  get written(): number {
+    this.sync();
+    return this.entries.length;
+  }
+  forEachSince(seq: number, fn: (atNs: number, threadId: number, text: string) => void): void {
+    this.sync();
+    for (let i = Math.max(seq, this.entries.length - this.capacity); i < this.entries.length; i++) fn(...this.entries[i]);
+  }
+  private sync(): void {
+    while (this.seen < this.sim.events) {
+      this.seen++;
+      const s = this.sim.snapshot();
+      const h = s.processes[0].gil.holder;
+      this.entries.push([s.now, h, `${h >= 0 ? s.threads[h].name : 'nobody'}: event ${this.seen}, holds the GIL`]);
+    }
+  }
+}
+
+let app: ReturnType<typeof render> | null = null;
+afterEach(() => {
+  app?.unmount();
+  app = null;
+});
+
+async function open(setup: Partial<DashboardSetup> = {}, height = 40) {
+  let enabled = 0;
+  const controller = new DashboardController({
+    preset: loadPreset('py2-threads-2cores'),
+    startPaused: true,
+    listPresets,
+    journal: (sim) => {
+      enabled++;
+      return new JournalDouble(sim);
+    },
+    ...setup,
+  });
+  app = render(<App controller={controller} width={100} height={height} frameMs={20} />);
+  await tick();
+  const screen = () => plain(app!.lastFrame());
+  const press = async (k: string) => {
+    app!.stdin.write(k);
+    await tick();
+    return screen();
+  };
+  return { controller, screen, press, enabled: () => enabled };
+}
+
+describe('the event log', () => {
+  it('. steps one event and names it from the journal', async () => {
+    const { controller, press, enabled } = await open();
+    expect(enabled()).toBe(0); // the journal costs the engine: off until something needs it
+    const s = await press('.');
+    const t = (controller.driver.sim.now / 1e9).toFixed(9);
+    expect(s.split('\n').at(-2)).toMatch(new RegExp(`^stepped: ${t.replace('.', '\\.')} s {2}(t1|t2|nobody): event 1, holds the GIL$`));
+    expect(enabled()).toBe(1);
+    await press('.');
+    expect(controller.driver.sim.events).toBe(2);
+    expect(enabled()).toBe(1);
+  });
+
+  it('e shows the log: the sentences with their instants, newest last; e hides it', async () => {
+    const { controller, press } = await open();
+    let s = await press('e');
+    expect(s.split('\n').at(-2)).toBe('event log on: what happens, in words (. steps one event and names it)');
+    expect(s).toContain('event log (e hides it; . steps one event and names it)');
+    expect(s).toContain('nothing yet: the log shows events from the moment it is on');
+    for (let i = 0; i < 5; i++) await press('s');
+    s = await press(',');
+    const lines = s.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('event log ('));
+    const entries = lines.slice(at + 1).filter((l) => /^\d+\.\d{9} s {2}/.test(l));
+    expect(entries.length).toBeGreaterThanOrEqual(4);
+    const events = entries.map((l) => Number(/event (\d+),/.exec(l)![1]));
+    expect(events).toEqual([...events].sort((a, b) => a - b));
+    expect(events.at(-1)).toBe(controller.driver.sim.events);
+    s = await press('e');
+    expect(s).not.toContain('event log (');
+    expect(s.split('\n').at(-2)).toBe('event log off (e shows it)');
+  });
+
+  it('says plainly when the model gives no journal', async () => {
+    const { press } = await open({ journal: () => null });
+    let s = await press('e');
+    expect(s.split('\n').at(-2)).toBe('event log on, but this model does not narrate its events yet (no journal)');
+    expect(s).toContain('the model does not narrate its events yet (no journal): nothing to show');
+    s = await press('.');
+    expect(s.split('\n').at(-2)).toMatch(/^stepped one event: now at t=0\.\d{6} s, event 1$/);
+  });
+
+  it('shows itself when the terminal has room for it (50 rows or more)', async () => {
+    const { screen } = await open({}, 50);
+    expect(screen()).toContain('event log (e hides it');
+    app!.unmount();
+    const small = await open({}, 49);
+    expect(small.screen()).not.toContain('event log (');
+  });
+});
+
+describe('JournalReader and EventLog', () => {
+  it('read each entry once, from the moment reading started; the screen keeps the last few', () => {
+    const entries: [number, number, string][] = [];
+    const ring: JournalRing = {
+      get written() {
+        return entries.length;
+      },
+      forEachSince: (seq, fn) => entries.slice(seq).forEach((e) => fn(...e)),
+    };
+    entries.push([1, 0, 'a']);
+    const reader = new JournalReader(ring);
+    expect(reader.take()).toEqual([]); // what was written before it started is not news
+    entries.push([2, 0, 'b'], [3, 1, 'c'], [4, 1, 'd'], [5, 0, 'e']);
+    const fresh = reader.take();
+    expect(fresh.map((e) => e.text)).toEqual(['b', 'c', 'd', 'e']);
+    expect(reader.take()).toEqual([]);
+    const log = new EventLog(3);
+    log.add(fresh);
+    expect(log.last(10).map((e) => e.text)).toEqual(['c', 'd', 'e']);
+    expect(new JournalReader(null).take()).toEqual([]);
+  });
+});
