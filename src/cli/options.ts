@@ -1,17 +1,19 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../config/input-error.js';
 import { limits } from '../config/preset-schema.js';
+import { didYouMean, ownValue, quote } from '../config/read-input.js';
 import { policyNames, type PolicyName } from '../model/index.js';
+import { defaultMaxWallSeconds } from '../session/wall-budget.js';
 
 /** The commands, each with the options it accepts. The dashboard is the command with no name. */
 export const commands = {
   dashboard: ['preset', 'policy', 'cores', 'check-interval', 'switch-interval', 'seed', 'speed', 'record', 'force', 'help', 'version'],
-  run: ['preset', 'policy', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'record', 'force', 'help'],
+  run: ['preset', 'policy', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'record', 'force', 'max-wall', 'help'],
   reproduce: ['json', 'markdown', 'help'],
   compare: ['preset', 'policies', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'markdown', 'help'],
   sweep: ['preset', 'param', 'steps', 'log', 'policy', 'policies', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'csv', 'help'],
-  replay: ['json', 'help'],
-  export: ['perfetto', 'force', 'help'],
+  replay: ['json', 'max-wall', 'help'],
+  export: ['perfetto', 'force', 'max-wall', 'help'],
   presets: ['json', 'help'],
   calibrate: ['python', 'out', 'base', 'force', 'quick', 'help'],
   verify: ['preset', 'python', 'profile', 'json', 'help'],
@@ -36,7 +38,8 @@ export const options = {
   markdown: { type: 'boolean', help: 'print a Markdown table' },
   record: { type: 'string', help: 'record the session to this JSON file' },
   perfetto: { type: 'string', help: 'write a Chrome Trace Event JSON file for Perfetto' },
-  force: { type: 'boolean', help: 'overwrite an existing output file' },
+  force: { type: 'boolean', help: 'overwrite an existing output file (a regular file only)' },
+  'max-wall': { type: 'string', help: `stop a headless command after this many wall-clock seconds (default ${defaultMaxWallSeconds})` },
   python: { type: 'string', multiple: true, help: 'a Python interpreter (calibrate: repeat for several; default: pyenv versions and PATH)' },
   out: { type: 'string', help: 'calibrate: the machine profile to write (default gil-top-profile.json)' },
   base: { type: 'string', help: 'calibrate: profile for the values no probe measures (default epyc-vm)' },
@@ -55,48 +58,93 @@ export interface Parsed {
   values: Partial<Record<OptionName, string | boolean | string[]>>;
 }
 
+/** Options that take a value, by long and short name, to their long name. */
+const valued = new Map(Object.entries(options).flatMap(([k, o]) => (o.type === 'string' ? [[`--${k}`, k], ...('short' in o ? [[`-${o.short}`, k] as const] : [])] : [])));
+/** A negative number, which would otherwise read as an option. */
+const negative = /^-(\d|\.\d)/;
+
 /** Parses argv (without `node` and the script); bad input throws one InputError line. */
 export function parseCommandLine(argv: string[]): Parsed {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, { type: v.type, ...('short' in v ? { short: v.short } : {}), ...('multiple' in v ? { multiple: v.multiple } : {}) }])),
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new InputError((e as Error).message.split('\n')[0].replace(/^Unknown option '(.*)'.*$/, 'unknown option $1 (see gil-top --help)'));
+  // `--cores -1` is an out-of-range number, not a missing value: keep the value with its option.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    if (valued.has(argv[i]) && i + 1 < argv.length && negative.test(argv[i + 1])) args.push(`--${valued.get(argv[i])}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
+  const parsed = parseArgs({
+    args,
+    options: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, { type: v.type, ...('short' in v ? { short: v.short } : {}), ...('multiple' in v ? { multiple: v.multiple } : {}) }])),
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const values: Parsed['values'] = {};
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option') continue;
+    const o = ownValue<{ type: string; multiple?: boolean }>(options, t.name);
+    if (o === undefined) {
+      const guess = didYouMean(t.name, Object.keys(options));
+      throw new InputError(`unknown option ${quote(t.rawName, 40)}${guess === null ? '' : ` (did you mean --${guess}?)`}; see gil-top --help`);
+    }
+    if (o.type === 'string' && t.value === undefined) throw new InputError(`${t.rawName} needs a value (see gil-top --help)`);
+    if (o.type === 'boolean' && t.inlineValue === true) throw new InputError(`--${t.name} takes no value`);
+    if (o.multiple === true) {
+      values[t.name as OptionName] = [...((values[t.name as OptionName] as string[] | undefined) ?? []), t.value!];
+      continue;
+    }
+    if (Object.hasOwn(values, t.name) && values[t.name as OptionName] !== (o.type === 'string' ? t.value : true))
+      throw new InputError(`--${t.name} is given twice`);
+    values[t.name as OptionName] = o.type === 'string' ? t.value! : true;
   }
   const [first, ...rest] = parsed.positionals;
   let command: CommandName = 'dashboard';
-  let args = parsed.positionals;
+  let positional = parsed.positionals;
   if (first !== undefined) {
-    if (!(first in commands) || first === 'dashboard') throw new InputError(`unknown command "${first}" (commands: ${Object.keys(commands).filter((c) => c !== 'dashboard').join(', ')})`);
+    const names = Object.keys(commands).filter((c) => c !== 'dashboard');
+    if (!names.includes(first)) {
+      const guess = didYouMean(first, names);
+      throw new InputError(`unknown command ${quote(first, 40)} (${guess === null ? `commands: ${names.join(', ')}` : `did you mean "${guess}"?`})`);
+    }
     command = first as CommandName;
-    args = rest;
+    positional = rest;
   }
   const allowed: readonly string[] = commands[command];
-  for (const name of Object.keys(parsed.values))
+  for (const name of Object.keys(values))
     if (!allowed.includes(name)) throw new InputError(`--${name} does not apply to ${command === 'dashboard' ? 'the dashboard' : `"${command}"`}`);
-  return { command, args, values: parsed.values as Parsed['values'] };
+  return { command, args: positional, values };
 }
 
 /** `--policy`, validated. */
 export function policyOption(v: unknown): PolicyName | undefined {
   if (v === undefined) return undefined;
-  if (!policyNames.includes(v as PolicyName)) throw new InputError(`--policy: unknown policy "${String(v)}" (known: ${policyNames.join(', ')})`);
+  if (!policyNames.includes(v as PolicyName)) {
+    const guess = didYouMean(String(v), policyNames);
+    throw new InputError(`--policy: unknown policy ${quote(v, 40)} (${guess === null ? `known: ${policyNames.join(', ')}` : `did you mean "${guess}"?`})`);
+  }
   return v as PolicyName;
 }
+
+/** A plain decimal number (no hex, binary, spaces, Infinity or NaN). */
+const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** A numeric option within bounds, or one clear line. */
 export function numberOption(name: string, v: unknown, min: number, max: number, integer: boolean): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (String(v).trim() === '' || !Number.isFinite(n)) throw new InputError(`--${name}: "${String(v)}" is not a number`);
-  if (integer && !Number.isInteger(n)) throw new InputError(`--${name}: ${String(v)} must be a whole number`);
-  if (n < min || n > max) throw new InputError(`--${name}: ${String(v)} is out of range (${min} to ${max})`);
+  const s = String(v);
+  const n = Number(s);
+  if (!decimal.test(s) || !Number.isFinite(n)) throw new InputError(`--${name}: ${quote(s, 40)} is not a ${integer ? 'whole ' : ''}number`);
+  if (integer && !Number.isInteger(n)) throw new InputError(`--${name}: ${s} must be a whole number`);
+  if (n < min || n > max) throw new InputError(`--${name}: ${s} is out of range (${min} to ${max})`);
   return n;
+}
+
+/** `--max-wall`: wall-clock seconds a headless command may take (the default when absent). */
+export function maxWallOption(v: unknown): number {
+  return numberOption('max-wall', v, 0.001, 1e7, false) ?? defaultMaxWallSeconds;
 }
 
 /** The overrides of a preset given on the command line. */
@@ -106,8 +154,15 @@ export function overridesFrom(values: Parsed['values']) {
     cores: numberOption('cores', values.cores, limits.cores.min, limits.cores.max, true),
     checkInterval: numberOption('check-interval', values['check-interval'], limits.checkInterval.min, limits.checkInterval.max, true),
     switchInterval: numberOption('switch-interval', values['switch-interval'], limits.switchInterval.min, limits.switchInterval.max, false),
-    seed: values.seed === undefined ? undefined : String(values.seed),
+    seed: values.seed === undefined ? undefined : seedOption(String(values.seed)),
   };
+}
+
+/** `--seed`: any text up to 200 characters without control characters. */
+function seedOption(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (s.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(s)) throw new InputError(`--seed: ${quote(s, 40)} must be at most 200 characters without control characters`);
+  return s;
 }
 
 /** The help text, generated from the tables above so that it cannot drift. */
@@ -119,10 +174,6 @@ export function helpText(): string {
     '  gil-top [options]                 open the dashboard (default preset: py2-threads-2cores)',
     '  gil-top run --preset NAME [...]   run a preset to the end without a screen and print a summary',
     '  gil-top reproduce                 run every preset with a published figure and compare',
-    '  gil-top compare --preset NAME [--policies a,b]',
-    '                                    the same workload and seed under each policy, one table',
-    '  gil-top sweep --preset NAME --param NAME=LO..HI [--steps N] [--log]',
-    '                                    run a parameter range in parallel, plot it (two --param: a table)',
     '  gil-top replay FILE               play a recorded session back (--json: headless check)',
     '  gil-top export FILE --perfetto OUT.json',
     '                                    write a recorded session as a Perfetto / chrome://tracing trace',
@@ -138,6 +189,6 @@ export function helpText(): string {
     const flag = `${'short' in o ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' VALUE' : ''}`;
     lines.push(`  ${flag.padEnd(30)}${o.help}`);
   }
-  lines.push('', 'Bad input prints one line and exits with status 2.');
+  lines.push('', 'Exit status: 0 done (replay: it matches), 1 replay does not verify or a file could not be written,', '2 bad input (one line says what, where and why), 3 stopped by --max-wall.');
   return lines.join('\n');
 }

@@ -5,3 +5,11 @@
 export class InputError extends Error {
   override readonly name = 'InputError';
 }
+
+/**
+ * An output gil-top could not write (a full disk, a lost folder): one line saying which file and
+ * why, and what was kept. The command line prints it and exits with status 1.
+ */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
+}

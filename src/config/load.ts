@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { InputError } from './input-error.js';
+import { checkDepth, didYouMean, quote, readInputJson } from './read-input.js';
 import { presetFileSchema, type PresetFile } from './preset-schema.js';
 import { profileFileSchema, profileFromFile } from './profile-schema.js';
 import { type SimConfig, type MachineProfile, type PolicyName, loopKinds, type OpSpec } from '../model/index.js';
@@ -22,30 +23,18 @@ export interface Preset extends PresetFile {
   machine: MachineProfile;
 }
 
-/** Reads a text file, turning "missing" or "a folder" into one clear line. */
-export function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot be read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code ?? 'unknown error'})`);
-  }
-}
-
-/** Reads a JSON file, turning "missing" and "not JSON" into one clear line. */
-export function readJson(file: string): unknown {
-  const text = readText(file);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: is not JSON (${(e as Error).message})`);
-  }
+/** Reads a preset or profile file through the one door (regular file, size cap, UTF-8, nesting bound). */
+export function readJson(file: string, what = 'a preset'): unknown {
+  return readInputJson(file, what);
 }
 
 /** `threads[1].program[0].iterations` from a zod issue path. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  for (const p of path) {
+    const key = typeof p === 'string' && !/^[A-Za-z_$][\w$]{0,40}$/.test(p) ? quote(p, 40) : String(p);
+    out += typeof p === 'number' ? `[${p}]` : out === '' ? key : `.${key}`;
+  }
   return out === '' ? '(top level)' : out;
 }
 
@@ -55,17 +44,24 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown, file: s
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys') message = unknownFields(issue.keys);
   if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) message = 'is missing';
   return (() => {
     throw new InputError(`${file}: ${fieldPath(issue.path)}: ${message}`);
   })();
 }
 
+/** `unknown field "colour"`, or the first few of many, each quoted and cut short. */
+export function unknownFields(keys: readonly string[]): string {
+  const shown = keys.slice(0, 3).map((k) => quote(k, 40));
+  return `unknown field${keys.length > 1 ? 's' : ''} ${shown.join(', ')}${keys.length > 3 ? ` and ${keys.length - 3} more` : ''}`;
+}
+
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = data;
   for (const k of path) {
     if (v === null || typeof v !== 'object') return undefined;
+    if (!Object.hasOwn(v, k)) return undefined;
     v = (v as Record<PropertyKey, unknown>)[k];
   }
   return v;
@@ -74,12 +70,12 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 /** Resolves a name (`article-vm`) or a path (`./my.json`) to a file in `dir`. */
 function resolveFile(nameOrPath: string, dir: string, what: string): string {
   if (nameOrPath.endsWith('.json') || nameOrPath.includes('/')) return resolve(nameOrPath);
-  const file = join(dir, `${nameOrPath}.json`);
-  if (!existsSync(file)) {
-    const known = listNames(dir);
-    throw new InputError(`unknown ${what} "${nameOrPath}" (known: ${known.join(', ')}; or give a path to a .json file)`);
+  const known = listNames(dir);
+  if (!known.includes(nameOrPath)) {
+    const guess = didYouMean(nameOrPath, known);
+    throw new InputError(`unknown ${what} ${quote(nameOrPath)} (${guess === null ? `known: ${known.join(', ')}` : `did you mean "${guess}"?`}; or give a path to a .json file)`);
   }
-  return file;
+  return join(dir, `${nameOrPath}.json`);
 }
 
 function listNames(dir: string): string[] {
@@ -92,7 +88,7 @@ function listNames(dir: string): string[] {
 /** Loads and validates a machine profile by name or path. */
 export function loadProfile(nameOrPath: string, relativeTo = profilesDir): MachineProfile {
   const file = nameOrPath.includes('/') || nameOrPath.endsWith('.json') ? resolve(relativeTo, nameOrPath) : resolveFile(nameOrPath, profilesDir, 'machine profile');
-  return profileFromFile(parseWith(profileFileSchema, readJson(file), file));
+  return profileFromFile(parseWith(profileFileSchema, readJson(file, 'a machine profile'), file));
 }
 
 /** Loads and validates a preset by name (`py2-threads-2cores`) or path. */
@@ -103,6 +99,7 @@ export function loadPreset(nameOrPath: string): Preset {
 
 /** Validates preset data (from a file or a session recording) and resolves its profile. */
 export function presetFromData(data: unknown, file: string, machine?: MachineProfile): Preset {
+  checkDepth(data, file);
   const p = parseWith(presetFileSchema, data, file);
   const m = machine ?? loadProfileFor(p.profile, file);
   const used = new Set<string>();
@@ -110,8 +107,8 @@ export function presetFromData(data: unknown, file: string, machine?: MachinePro
   p.threads.forEach((t) => walk(t.program));
   for (const kind of used)
     for (const interp of ['py2', 'py3'] as const)
-      if (m.interpreter.nsPerIteration[kind]?.[interp] === undefined)
-        throw new InputError(`${file}: profile: machine profile "${m.name}" has no cost for a ${loopKinds[kind].name} iteration under ${interp} (interpreter.nsPerIteration.${kind}.${interp})`);
+      if (!Object.hasOwn(m.interpreter.nsPerIteration, kind) || m.interpreter.nsPerIteration[kind][interp] === undefined)
+        throw new InputError(`${file}: profile: machine profile ${quote(m.name)} has no cost for a ${loopKinds[kind].name} iteration under ${interp} (interpreter.nsPerIteration.${kind}.${interp})`);
   return { ...p, file, machine: m };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { MachineProfile } from '../model/index.js';
+import { loopKinds, type MachineProfile } from '../model/index.js';
+import { printable } from './preset-schema.js';
 
 /** A cost in a profile file: its value and the one-line reason for it. */
 const reasoned = (value: z.ZodNumber) =>
@@ -8,20 +9,41 @@ const reasoned = (value: z.ZodNumber) =>
     why: z.string().min(1, 'every value needs a one-line reason'),
   });
 
-const ns = reasoned(z.number().int('must be a whole number of nanoseconds').nonnegative());
-const positiveNs = reasoned(z.number().positive());
+/** Bounds of a profile's numbers, shared with the profile a session file carries. */
+export const profileLimits = {
+  /** Any cost or latency, ns: up to a second. */
+  ns: { min: 0, max: 1e9 },
+  /** The scheduler tick, ns: 10 us to 1 s (Linux runs 100 to 1000 Hz). */
+  tickNs: { min: 10_000, max: 1e9 },
+  /** One interpreter loop iteration, ns. */
+  iterationNs: { min: 0.01, max: 1e6 },
+  jitter: { min: 0, max: 0.9 },
+  freeThreadedOverhead: { min: 0, max: 10 },
+} as const;
+
+/** A whole number of nanoseconds within `limits.ns` (or other bounds). */
+export const nsNumber = (min: number = profileLimits.ns.min, max: number = profileLimits.ns.max) =>
+  z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max} ns`).int('must be a whole number of nanoseconds');
+/** Nanoseconds per loop iteration. */
+export const iterationNs = () =>
+  z.number().min(profileLimits.iterationNs.min, `must be at least ${profileLimits.iterationNs.min} ns`).max(profileLimits.iterationNs.max, `must be at most ${profileLimits.iterationNs.max} ns`);
+/** A loop kind the interpreter knows, looked up without walking prototypes. */
+export const loopKindName = z.string().refine((k) => Object.hasOwn(loopKinds, k), { message: `must be a loop kind: ${Object.keys(loopKinds).join(', ')}` });
+
+const ns = reasoned(nsNumber());
+const positiveNs = reasoned(iterationNs());
 
 /** The JSON shape of `profiles/*.json`: every number comes with the reason it has that value. */
 export const profileFileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  name: z.string().min(1),
-  description: z.string().min(1),
-  jitter: reasoned(z.number().min(0).max(0.9)),
+  $schema: z.string().max(4096).optional(),
+  name: printable(64).min(1, 'must not be empty'),
+  description: printable(2000).min(1, 'must not be empty'),
+  jitter: reasoned(z.number().min(profileLimits.jitter.min, 'must be at least 0').max(profileLimits.jitter.max, 'must be at most 0.9')),
   scheduler: z.strictObject({
     latencyNs: ns,
     minGranularityNs: ns,
     wakeupGranularityNs: ns,
-    tickNs: reasoned(z.number().int().positive()),
+    tickNs: reasoned(nsNumber(profileLimits.tickNs.min, profileLimits.tickNs.max)),
     contextSwitchNs: ns,
     idleWakeupLatencyNs: ns,
     shallowIdleWakeupLatencyNs: ns,
@@ -41,10 +63,10 @@ export const profileFileSchema = z.strictObject({
     loopbackLatencyNs: ns,
   }),
   interpreter: z.strictObject({
-    nsPerIteration: z.record(z.string(), z.strictObject({ py2: positiveNs.optional(), py3: positiveNs.optional() })),
+    nsPerIteration: z.record(loopKindName, z.strictObject({ py2: positiveNs.optional(), py3: positiveNs.optional() })),
     py2LockPairNs: ns,
     mutexNs: ns,
-    freeThreadedOverhead: reasoned(z.number().min(0).max(10)),
+    freeThreadedOverhead: reasoned(z.number().min(profileLimits.freeThreadedOverhead.min, 'must be at least 0').max(profileLimits.freeThreadedOverhead.max, 'must be at most 10')),
   }),
 });
 

@@ -1,6 +1,9 @@
-import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../config/input-error.js';
+import { InputError, OutputError } from '../config/input-error.js';
+import { ioReason } from '../config/read-input.js';
+import { checkOutputPath } from './output-file.js';
+import type { WallBudget } from './wall-budget.js';
 import type { SessionAction } from './driver.js';
 import { ReplayPlayer, type Divergence } from './replay.js';
 import type { SessionFile } from './session-file.js';
@@ -89,7 +92,11 @@ export function perfettoTrace(session: SessionFile): { trace: ChromeTrace; diver
  * particular order: the format does not need one), so that a long session never has to be
  * held in memory as a whole.
  */
-export function perfettoEvents(session: SessionFile, emit: (e: TraceEvent) => void): { otherData: ChromeTrace['otherData']; divergence: Divergence | null } {
+export function perfettoEvents(
+  session: SessionFile,
+  emit: (e: TraceEvent) => void,
+  budget?: WallBudget,
+): { otherData: ChromeTrace['otherData']; divergence: Divergence | null; player: ReplayPlayer } {
   const player = new ReplayPlayer(session);
   const sim = player.driver.sim;
   const events = { push: emit };
@@ -168,30 +175,20 @@ export function perfettoEvents(session: SessionFile, emit: (e: TraceEvent) => vo
     onAction: (entry) => events.push({ name: actionName(entry.action), cat: 'action', ph: 'i', s: 'g', ts: us(entry.atNs), pid: cpusPid, tid: 0, args: { ...entry.action } }),
   });
 
-  scanCores();
-  drain();
-  while (!player.done) {
-    const was = sim.now;
-    const n = player.advanceTo(Infinity, 1);
-    drain();
-    scanCores();
-    if (n === 0 && sim.now === was) break;
-  }
-  const endNs = sim.now;
-  for (let id = 0; id < open.length; id++) closeThread(id, endNs);
-  for (let c = 0; c < onCore.length; c++) closeCore(c, endNs);
-
-  // Counter tracks from the recorded samples: what happened in each sample interval.
+  // Counter tracks from the recorded samples, as the replay checks them: what happened in each
+  // sample interval. A recording started mid-session has no sample before its first: that
+  // interval is unknown.
   const every = session.header.config.sampleEveryNs;
   const per = `per ${every / 1e6} ms`;
-  let prev: { atNs: number; counters: Counters } = { atNs: session.samples[0]?.atNs ?? 0, counters: createCounters() };
-  session.samples.forEach((s, i) => {
+  let prev: Counters | null = null;
+  let first = true;
+  player.onRecordedSample = (s) => {
     const c = s.counters;
-    const p = prev.counters;
-    // A recording started mid-session has no samples before its first: that interval is unknown.
-    if (i > 0 || s.atNs === every) {
+    const p = prev ?? createCounters();
+    if (!first || s.atNs === every) {
       const ts = us(s.atNs - every);
-      const syscalls = Object.fromEntries(Object.entries(c.syscalls).map(([k, v]) => [k, v - p.syscalls[k as keyof typeof c.syscalls]]));
+      const syscalls: Record<string, number> = {};
+      for (const k of Object.keys(c.syscalls) as (keyof Counters['syscalls'])[]) syscalls[k] = c.syscalls[k] - p.syscalls[k];
       events.push({ name: `syscalls ${per}`, ph: 'C', ts, pid: cpusPid, tid: 0, args: syscalls });
       events.push({ name: `wake-ups ${per}`, ph: 'C', ts, pid: cpusPid, tid: 0, args: { wakeups: c.wakeups - p.wakeups, 'in vain': c.spuriousWakeups - p.spuriousWakeups } });
       events.push({
@@ -204,25 +201,55 @@ export function perfettoEvents(session: SessionFile, emit: (e: TraceEvent) => vo
       });
       events.push({ name: `GIL ${per}`, ph: 'C', ts, pid: cpusPid, tid: 0, args: { acquisitions: c.gilAcquisitions - p.gilAcquisitions, switches: c.gilSwitches - p.gilSwitches } });
     }
-    prev = { atNs: s.atNs, counters: copyCounters(c) };
-  });
+    first = false;
+    prev = copyCounters(c);
+  };
+
+  scanCores();
+  drain();
+  try {
+    while (!player.done && budget?.expired() !== true) {
+      const was = sim.now;
+      const n = player.advanceTo(Infinity, 1);
+      drain();
+      scanCores();
+      if (n === 0 && sim.now === was) break;
+      if ((sim.events & 0xfff) === 0) budget?.tick(sim);
+    }
+  } finally {
+    player.close();
+  }
+  const endNs = sim.now;
+  for (let id = 0; id < open.length; id++) closeThread(id, endNs);
+  for (let c = 0; c < onCore.length; c++) closeCore(c, endNs);
 
   const h = session.header;
   return {
     otherData: { source: basename(session.file), preset: String(h.config.preset.name), seed: h.config.seed, recordedBy: `gil-top ${h.gilTop}`, createdAt: h.createdAt },
     divergence: player.divergence,
+    player,
   };
+}
+
+/** What an export wrote, and what its replay found. */
+export interface PerfettoResult {
+  events: number;
+  bytes: number;
+  divergence: Divergence | null;
+  /** The replay's verdict line (it may have stopped early, or not verified). */
+  player: ReplayPlayer;
 }
 
 /**
  * Exports a session to `out` as it re-simulates it, streaming the events to a temporary file
- * renamed into place at the end. Never overwrites an existing file without `force`.
+ * renamed into place at the end. Never replaces anything but a regular file, and that only with
+ * `force`; never the session file itself.
  */
-export function writePerfetto(session: SessionFile, out: string, force: boolean): { events: number; bytes: number; divergence: Divergence | null } {
-  const w = new TraceWriter(out, force);
+export function writePerfetto(session: SessionFile, out: string, force: boolean, budget?: WallBudget): PerfettoResult {
+  const w = new TraceWriter(out, force, [session.file]);
   try {
-    const { otherData, divergence } = perfettoEvents(session, (e) => w.event(e));
-    return { ...w.finish(otherData), divergence };
+    const { otherData, divergence, player } = perfettoEvents(session, (e) => w.event(e), budget);
+    return { ...w.finish(otherData), divergence, player };
   } catch (e) {
     w.abort();
     throw e;
@@ -246,12 +273,13 @@ class TraceWriter {
 
   constructor(
     readonly out: string,
-    force: boolean,
+    private readonly force: boolean,
+    private readonly inputs: readonly string[] = [],
   ) {
-    if (!force && existsSync(out)) throw new InputError(`${out}: already exists (use --force to overwrite it)`);
+    checkOutputPath(out, force, inputs);
     this.tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
     try {
-      this.fd = openSync(this.tmp, 'w');
+      this.fd = openSync(this.tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     } catch (e) {
       throw this.error(e);
     }
@@ -268,10 +296,12 @@ class TraceWriter {
     closeSync(this.fd!);
     this.fd = null;
     try {
+      // Checked again: the path must still be one we may replace.
+      checkOutputPath(this.out, this.force, this.inputs);
       renameSync(this.tmp, this.out);
     } catch (e) {
       rmSync(this.tmp, { force: true });
-      throw this.error(e);
+      throw e instanceof InputError ? e : this.error(e);
     }
     return { events: this.events, bytes: this.bytes };
   }
@@ -291,13 +321,17 @@ class TraceWriter {
   private flush(): void {
     const buf = Buffer.from(this.buffer, 'utf8');
     this.buffer = '';
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd!, buf, off);
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(this.fd!, buf, off);
+    } catch (e) {
+      throw new OutputError(`${this.out}: cannot be written (${ioReason(e)}); nothing was written there`);
+    }
     this.bytes += buf.length;
   }
 
   private error(e: unknown): InputError {
     const code = (e as NodeJS.ErrnoException).code;
-    return new InputError(`${this.out}: cannot be written (${code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'is a folder' : code ?? (e as Error).message})`);
+    return new InputError(`${this.out}: cannot be written (${code === 'ENOENT' ? 'no such folder' : ioReason(e)})`);
   }
 }

@@ -1,5 +1,6 @@
 import type { Preset } from '../config/load.js';
 import type { Counters, Simulation, PolicyName } from '../model/index.js';
+import type { Starving } from './wall-budget.js';
 
 /** Per-thread figures of a finished run, in seconds. */
 export interface ThreadSummary {
@@ -44,6 +45,10 @@ export interface RunSummary {
   counters: Counters;
   threads: ThreadSummary[];
   clients: ClientSummary[];
+  /** Why a run that did not finish stopped (the simulated hour, the wall-clock limit); absent when it finished. */
+  stoppedBy?: string;
+  /** Python threads that waited for the GIL and did not get it, when the run did not finish. */
+  starving?: Starving[];
 }
 
 const s = (ns: number) => ns / 1e9;

@@ -3,7 +3,7 @@ import type { Overrides, Preset } from '../config/load.js';
 import { limits } from '../config/preset-schema.js';
 import { isEngineAction, SessionDriver, type LoggedAction, type SessionAction } from '../session/driver.js';
 import { DEFAULT_SPEED, FLAT_OUT, LiveLoop, nextStep, type LiveLoopOptions } from '../session/live-loop.js';
-import type { ReplayPlayer } from '../session/replay.js';
+import type { ReplayPlayer, ReplayVerdict } from '../session/replay.js';
 import { defaultSampleEveryNs } from '../session/session-file.js';
 import { formatEntry, JournalReader, journalOf, LOG_KEEP, type JournalRing, type LogEntry } from './event-log.js';
 import { fmtSpan, fmtSpeed } from './format.js';
@@ -66,6 +66,9 @@ export interface PlaybackState {
   divergence: { atNs: number; message: string } | null;
   /** Recorded samples checked so far. */
   samplesChecked: number;
+  /** The replay's verdict so far (matches only once everything was checked) and its line. */
+  verdict: ReplayVerdict;
+  message: string;
 }
 
 /** How a recording in progress ends when the dashboard closes. */
@@ -163,8 +166,8 @@ export class EngineSession {
     if (p !== null) {
       p.stopAtPause = true;
       p.driver.addListener({ onAction: (e) => this.onRecordedAction(e) });
-      const n = p.schedule.length;
-      this.say(`replaying ${p.session.file} (recorded ${p.session.header.createdAt}): ${n} action${n === 1 ? '' : 's'}, ${p.session.samples.length} samples; read-only`);
+      const n = p.session.counts.actions;
+      this.say(`replaying ${p.session.file} (recorded ${p.session.header.createdAt}): ${n} action${n === 1 ? '' : 's'}, ${p.session.counts.samples} samples; read-only`);
       this.checkReplayEnd();
     }
   }
@@ -214,7 +217,9 @@ export class EngineSession {
     const d = p.divergence;
     this.say(
       d === null
-        ? `replay complete: matches the recording (${p.samplesChecked} samples${p.session.end === null ? '' : ' and the final summary'}, ${p.nextAction} actions) at t=${(this.driver.sim.now / 1e9).toFixed(6)} s`
+        ? p.verdict === 'matches'
+          ? `replay complete: matches the recording (${p.samplesChecked} samples and the final summary, ${p.nextAction} actions) at t=${(this.driver.sim.now / 1e9).toFixed(6)} s`
+          : p.describe()
         : `replay diverges at t=${(d.atNs / 1e9).toFixed(6)} s: ${d.message}`,
     );
   }
@@ -484,7 +489,9 @@ export class EngineSession {
 
   private playback(): PlaybackState | null {
     const p = this.player;
-    return p === null ? null : { done: p.done, divergence: p.divergence === null ? null : { atNs: p.divergence.atNs, message: p.divergence.message }, samplesChecked: p.samplesChecked };
+    return p === null
+      ? null
+      : { done: p.done, divergence: p.divergence === null ? null : { atNs: p.divergence.atNs, message: p.divergence.message }, samplesChecked: p.samplesChecked, verdict: p.verdict, message: p.describe() };
   }
 }
 

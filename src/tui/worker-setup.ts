@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Overrides, Preset } from '../config/load.js';
 import { SessionRecorder } from '../session/recorder.js';
 import { ReplayPlayer } from '../session/replay.js';
-import type { SessionFile } from '../session/session-file.js';
+import { openSessionFile, type SessionFile } from '../session/session-file.js';
 import type { EngineSetup } from './engine-session.js';
 
 /**
@@ -24,7 +24,8 @@ export interface WorkerSetup {
 
 /** The engine's setup for a worker's: recorders and the player are made here, in the worker. */
 export function engineSetupOf(w: WorkerSetup): EngineSetup {
-  const player = w.replay === undefined ? undefined : new ReplayPlayer(w.replay);
+  // A session crossing to the worker loses its `entries` (a function cannot be cloned): reopened here.
+  const player = w.replay === undefined ? undefined : new ReplayPlayer(typeof w.replay.entries === 'function' ? w.replay : openSessionFile(w.replay.file));
   const rec = w.record;
   return {
     preset: player?.preset ?? w.preset,
@@ -32,7 +33,7 @@ export function engineSetupOf(w: WorkerSetup): EngineSetup {
     speed: w.speed,
     startPaused: w.startPaused,
     replay: player,
-    record: rec === undefined ? undefined : (driver) => new SessionRecorder(rec.file, driver, { force: rec.force }),
+    record: rec === undefined ? undefined : (driver) => new SessionRecorder(rec.file, driver, { force: rec.force, inputs: [driver.preset.file] }),
     // Never over a file that exists: a new name in the current folder.
     startRecording: w.recordOnKey ? (driver) => new SessionRecorder(freshRecordingName(driver.preset.name), driver) : undefined,
   };

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recordRun, tempDir, writeSmallPreset } from '../session/fixtures.js';
+import { recordRun, sessionObjects, tempDir, writeSealed, writeSmallPreset } from '../session/fixtures.js';
 import { cli } from '../session/cli-capture.js';
 
 describe('gil-top run --record and gil-top replay', () => {
@@ -31,7 +31,7 @@ describe('gil-top run --record and gil-top replay', () => {
     expect(r.code).toBe(0);
     const [head, verdict] = r.stdout.split('\n');
     expect(head).toBe(`${file}: recorded 2026-01-02T03:04:05.000Z by gil-top 0.1.0, ended: finished; 8 actions, ${readFileSync(file, 'utf8').split('\n').length - 3 - 8} samples`);
-    expect(verdict).toMatch(/^replay matches the recording exactly: \d+ samples and the final summary up to 0\.\d{3} s simulated, in \d+\.\d{3} s of wall time$/);
+    expect(verdict).toMatch(/^replay matches the recording exactly: (\d+) of \1 samples and 8 of 8 actions and the final summary, up to t=0\.\d{6} s, in \d+\.\d{3} s of wall time$/);
     expect(r.stdout).toContain('\nsmall: py3, 3 cores');
   });
 
@@ -39,31 +39,32 @@ describe('gil-top run --record and gil-top replay', () => {
     const dir = tempDir();
     const file = join(dir, 's.jsonl');
     recordRun(file, writeSmallPreset(dir));
-    const lines = readFileSync(file, 'utf8').split('\n');
-    const n = lines.findIndex((l) => l.includes('"atNs":12000000,'));
-    const o = JSON.parse(lines[n]);
-    o.threads[1].cpuNs += 1;
-    lines[n] = JSON.stringify(o);
-    writeFileSync(file, lines.join('\n'));
+    const lines = sessionObjects(file);
+    lines.find((o) => o.type === 'sample' && o.atNs === 12e6)!.threads[1].cpuNs += 1;
+    writeSealed(file, lines);
     const r = await cli('replay', file, '--json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).divergence).toMatchObject({ atNs: 12e6, field: 'threads[1].cpuNs' });
-    expect(r.stderr).toMatch(/^gil-top: replay diverges: sample at 0\.012 s: threads\[1\]\.cpuNs recorded \d+ replayed \d+\n$/);
+    expect(r.stderr).toMatch(/^gil-top: replay DIVERGES: sample at 0\.012 s: threads\[1\]\.cpuNs recorded \d+ replayed \d+\n$/);
     const text = await cli('replay', file);
     expect(text.code).toBe(1);
     expect(text.stdout.split('\n')[1]).toMatch(/^replay DIVERGES: sample at 0\.012 s: threads\[1\]\.cpuNs/);
   });
 
-  it('a cut-short file replays up to its last sample with a warning', async () => {
+  it('a cut-short file replays up to its last sample with a warning, and does not verify (no end line)', async () => {
     const dir = tempDir();
     const file = join(dir, 's.jsonl');
     recordRun(file, writeSmallPreset(dir));
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
     const r = await cli('replay', file, '--json');
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^gil-top: warning: .*: cut short in line \d+; ignoring that partial line\ngil-top: warning: .*: not finalised \(no end line\); loaded up to its last complete sample at 0\.\d{3} s\n$/);
-    expect(JSON.parse(r.stdout)).toMatchObject({ matches: true, endReason: null });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^gil-top: warning: .*: cut short in line \d+; ignoring that partial line\ngil-top: warning: .*: not finalised \(no end line\); loaded up to its last complete sample at 0\.\d{3} s\ngil-top: replay does not verify: the recording has no end line \(it was cut short\); (\d+) of \1 samples/,
+    );
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ matches: false, verdict: 'incomplete', endReason: null, endChecked: false });
+    expect(report.samplesChecked).toBe(report.samples);
   });
 
   it('bad files: one line naming the file, the field and the reason, exit 2', async () => {
@@ -74,11 +75,11 @@ describe('gil-top run --record and gil-top replay', () => {
     const good = join(dir, 'good.jsonl');
     recordRun(good, preset);
     const newer = join(dir, 'newer.jsonl');
-    writeFileSync(newer, readFileSync(good, 'utf8').replace('"version":1', '"version":7'));
+    writeFileSync(newer, readFileSync(good, 'utf8').replace('"version":2', '"version":7'));
     const cases: [string[], string][] = [
-      [['replay', notJson], `gil-top: ${notJson}: is not JSON (line 1: Unexpected token 'o', "not json" is not valid JSON)\n`],
+      [['replay', notJson], `gil-top: ${notJson}: is not JSON (line 1, column 1: unexpected 'n' where a JSON value should come)\n`],
       [['replay', preset], `gil-top: ${preset}: format: is missing (not a gil-top session file: expected "gil-top-session")\n`],
-      [['replay', newer, '--json'], `gil-top: ${newer}: version: 7 is newer than this gil-top reads (1); upgrade gil-top\n`],
+      [['replay', newer, '--json'], `gil-top: ${newer}: version: 7 is newer than this gil-top reads (2); upgrade gil-top\n`],
       [['replay', join(dir, 'none.jsonl')], `gil-top: ${join(dir, 'none.jsonl')}: cannot be read (no such file)\n`],
       [['replay'], 'gil-top: replay needs a session FILE (recorded with --record)\n'],
     ];

@@ -43,22 +43,49 @@ describe('gil-top run', () => {
     expect(s.checkInterval).toBe(1000);
   });
 
+  it('quotes at most about 80 characters of a bad value', async () => {
+    const r = await cli('run', '--preset', 'py36-threads', '--cores', 'x'.repeat(10_000));
+    expect([r.code, r.stderr]).toEqual([2, `gil-top: --cores: "${'x'.repeat(40)}..." is not a whole number\n`]);
+  });
+
   it.each([
     [['run', '--preset', 'nope'], /^gil-top: unknown preset "nope"/],
     [['run', '--preset', 'py36-threads', '--policy', 'py4'], /^gil-top: --policy: unknown policy "py4"/],
     [['run', '--preset', 'py36-threads', '--cores', '0'], /^gil-top: --cores: 0 is out of range \(1 to 256\)/],
-    [['run', '--preset', 'py36-threads', '--cores', 'two'], /^gil-top: --cores: "two" is not a number/],
+    [['run', '--preset', 'py36-threads', '--cores', 'two'], /^gil-top: --cores: "two" is not a whole number$/],
+    [['run', '--preset', 'py36-threads', '--cores', '0x10'], /^gil-top: --cores: "0x10" is not a whole number$/],
+    [['run', '--preset', 'py36-threads', '--cores', '0b11'], /^gil-top: --cores: "0b11" is not a whole number$/],
+    [['run', '--preset', 'py36-threads', '--cores', ' 2'], /^gil-top: --cores: " 2" is not a whole number$/],
+    [['run', '--preset', 'py36-threads', '--cores', '-1'], /^gil-top: --cores: -1 is out of range \(1 to 256\)$/],
+    [['run', '--preset', 'py36-threads', '-c', '-3'], /^gil-top: --cores: -3 is out of range \(1 to 256\)$/],
+    [['run', '--preset', 'py36-threads', '--cores'], /^gil-top: --cores needs a value/],
+    [['run', '--preset', 'py36-threads', '--json=yes'], /^gil-top: --json takes no value$/],
+    [['run', '--preset', 'py36-threads', '--max-wall', '0'], /^gil-top: --max-wall: 0 is out of range/],
+    [['run', '--preset', 'py36-thread'], /^gil-top: unknown preset "py36-thread" \(did you mean "py36-threads"\?; or give a path to a \.json file\)$/],
+    [['run', '--preset', 'toString'], /^gil-top: unknown preset "toString" \(known: /],
+    [['run', '--preset', '__proto__'], /^gil-top: unknown preset "__proto__" \(known: /],
+    [['toString'], /^gil-top: unknown command "toString" \(commands: /],
+    [['constructor'], /^gil-top: unknown command "constructor" \(commands: /],
+    [['__proto__'], /^gil-top: unknown command "__proto__" \(commands: /],
+    [['rnu'], /^gil-top: unknown command "rnu" \(did you mean "run"\?\)$/],
+    [['run', '--preset', 'py36-threads', '--policy', 'py33'], /^gil-top: --policy: unknown policy "py33" \(did you mean "py3"\?\)$/],
+    [['run', '--preset', 'py36-threads', '--seed', 'a\u001b[31mb'], /^gil-top: --seed: "a\\u001b\[31mb" must be at most 200 characters without control characters$/],
     [['run', '--preset', 'py36-threads', '--check-interval', '0'], /^gil-top: --check-interval: 0 is out of range/],
     [['run', '--preset', 'py36-threads', '--switch-interval=-1'], /^gil-top: --switch-interval: -1 is out of range/],
-    [['run', '--preset', 'py36-threads', '--switch-interval', '-1'], /^gil-top: Option '--switch-interval' argument is ambiguous/],
+    [['run', '--preset', 'py36-threads', '--switch-interval', '-1'], /^gil-top: --switch-interval: -1 is out of range/],
     [['run'], /^gil-top: run needs --preset/],
-    [['run', '--preset', 'py36-threads', '--bogus'], /^gil-top: unknown option --bogus/],
+    [['run', '--preset', 'py36-threads', '--bogus'], /^gil-top: unknown option "--bogus"; see gil-top --help$/],
+    [['run', '--preset', 'py36-threads', '--presets'], /^gil-top: unknown option "--presets" \(did you mean --preset\?\); see gil-top --help$/],
+    [['run', '--preset', 'py36-threads', '--jsno'], /^gil-top: unknown option "--jsno" \(did you mean --json\?\); see gil-top --help$/],
+    [['run', '--preset', 'py36-threads', '--record', '/tmp'], /^gil-top: \/tmp: is a folder; give the name of a file to write$/],
+    [['run', '--preset', 'py36-threads', '--record', '/dev/null', '--force'], /^gil-top: \/dev\/null: is a character device; gil-top writes over regular files only$/],
     [['frobnicate'], /^gil-top: unknown command "frobnicate"/],
   ])('bad input %j: one line on stderr, exit status 2', async (argv, message) => {
     const r = await cli(...(argv as string[]));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd()).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toContain('\u001b');
     expect(r.stdout).toBe('');
   });
 });

@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPreset, type Overrides } from '../../src/config/load.js';
 import { SessionDriver, type SessionAction } from '../../src/session/driver.js';
 import { SessionRecorder } from '../../src/session/recorder.js';
+import { openSessionFile } from '../../src/session/session-file.js';
 
 /** A fresh temporary folder. */
 export function tempDir(): string {
@@ -70,4 +72,36 @@ export function recordRun(
   while (!driver.sim.finished) driver.advanceTo(driver.sim.now + 7e6);
   recorder.finalize('finished');
   return { driver, recorder };
+}
+
+/** The lines of a session file as objects, every sample whole (delta lines decoded), in file order. */
+export function sessionObjects(file: string): Record<string, any>[] {
+  const s = openSessionFile(file);
+  const out: Record<string, any>[] = [s.header];
+  for (const e of s.entries()) out.push(e.type === 'action' ? { type: 'action', ...e.action } : e.sample);
+  if (s.end !== null) out.push(s.end);
+  return out;
+}
+
+/**
+ * Writes `lines` (header, actions and whole samples, end line) as a session file whose end line
+ * counts and checksums what precedes it: a recording edited this way differs from the original
+ * only in what the edit changed, so that replay's own checks are what finds it.
+ */
+export function writeSealed(file: string, lines: Record<string, any>[]): void {
+  const last = lines.at(-1)!;
+  const body = (last.type === 'end' ? lines.slice(0, -1) : lines).map((o) => JSON.stringify(o) + '\n').join('');
+  let text = body;
+  if (last.type === 'end') {
+    const rest = lines.slice(1, -1);
+    const end = { ...last, samples: rest.filter((l) => l.type === 'sample' || l.type === 'delta').length, actions: rest.filter((l) => l.type === 'action').length, sha256: createHash('sha256').update(body).digest('hex') };
+    text += JSON.stringify(end) + '\n';
+  }
+  writeFileSync(file, text);
+}
+
+/** Recomputes the end line's counts and checksum of a session file edited as text. */
+export function reseal(file: string): void {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  writeSealed(file, lines.map((l) => JSON.parse(l)));
 }

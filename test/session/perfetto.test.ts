@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/config/input-error.js';
 import { cpusPid, perfettoTrace, writeTrace, type ChromeTrace, type TraceEvent } from '../../src/session/perfetto.js';
-import { readSessionFile, type SessionFile } from '../../src/session/session-file.js';
+import { readSessionFile, type LoadedSession } from '../../src/session/session-file.js';
 import { recordRun, someActions, tempDir, writeSmallPreset } from './fixtures.js';
 
 let dir: string;
-let session: SessionFile;
+let session: LoadedSession;
 let trace: ChromeTrace;
 
 beforeAll(() => {

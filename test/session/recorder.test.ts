@@ -6,9 +6,10 @@ import { loadPreset } from '../../src/config/load.js';
 import { SessionDriver } from '../../src/session/driver.js';
 import { runHeadless } from '../../src/session/headless.js';
 import { recordHeadless, SessionRecorder } from '../../src/session/recorder.js';
-import { readSessionFile } from '../../src/session/session-file.js';
+import { readSessionFile, sampleOf } from '../../src/session/session-file.js';
+import { createHash } from 'node:crypto';
 import { summarize } from '../../src/session/summary.js';
-import { recordRun, someActions, tempDir, writeSmallPreset } from './fixtures.js';
+import { recordRun, sessionObjects, someActions, tempDir, writeSmallPreset } from './fixtures.js';
 
 const lines = (file: string) =>
   readFileSync(file, 'utf8')
@@ -22,7 +23,7 @@ describe('session recorder', () => {
     const file = join(dir, 's.jsonl');
     const { driver } = recordRun(file, writeSmallPreset(dir));
     const [header, ...rest] = lines(file);
-    expect(header).toMatchObject({ format: 'gil-top-session', version: 1, createdAt: '2026-01-02T03:04:05.000Z', config: { seed: '1', sampleEveryNs: 1e6, overrides: {} } });
+    expect(header).toMatchObject({ format: 'gil-top-session', version: 2, createdAt: '2026-01-02T03:04:05.000Z', config: { seed: '1', sampleEveryNs: 1e6, overrides: {} } });
     const config = header.config as { preset: Record<string, unknown>; profile: { name: string } };
     expect(config.preset).toMatchObject({ name: 'small', policy: 'py3', cores: 2 });
     expect(config.preset).not.toHaveProperty('file');
@@ -35,15 +36,32 @@ describe('session recorder', () => {
 
     const actions = rest.filter((l) => l.type === 'action');
     expect(actions.map((a) => [a.atNs, a.action])).toEqual(someActions.map((a) => [a.atNs, a.action]));
-    const samples = rest.filter((l) => l.type === 'sample');
+    // Samples after the first are differences from the one before, but after a change of core
+    // count (a change of shape), which is written whole.
+    const raw = rest.filter((l) => l.type === 'sample' || l.type === 'delta');
+    expect(raw.filter((l) => l.type === 'sample').length).toBe(3);
+    const decoded = sessionObjects(file).slice(1, -1);
+    const samples = decoded.filter((l) => l.type === 'sample');
+    expect(samples.length).toBe(raw.length);
     expect(samples.length).toBeGreaterThan(100);
     samples.forEach((s, i) => expect(s.atNs).toBe((i + 1) * 1e6));
+    // The delta lines give back exactly the samples a listener of the same run sees.
+    const same = new SessionDriver(driver.preset, {}, 1e6);
+    const seen: unknown[] = [];
+    same.addListener({ onSample: (snap) => seen.push(JSON.parse(JSON.stringify(sampleOf(snap)))) });
+    for (const a of someActions) {
+      same.advanceTo(a.atNs);
+      same.act(a.action);
+    }
+    while (!same.sim.finished) same.advanceTo(same.sim.now + 7e6);
+    expect(samples).toEqual(seen);
     // Lines are in the order things happened.
-    const times = rest.slice(0, -1).map((l) => l.atNs as number);
+    const times = decoded.map((l) => l.atNs as number);
     expect(times).toEqual([...times].sort((a, b) => a - b));
 
     const end = rest.at(-1)!;
-    expect(end).toMatchObject({ type: 'end', reason: 'finished', atNs: driver.sim.now, events: driver.sim.events });
+    expect(end).toMatchObject({ type: 'end', reason: 'finished', atNs: driver.sim.now, events: driver.sim.events, samples: samples.length, actions: actions.length });
+    expect(end.sha256).toBe(createHash('sha256').update(readFileSync(file, 'utf8').split('\n').slice(0, -2).join('\n') + '\n').digest('hex'));
     const { wallSeconds: _w, ...summary } = end.summary as Record<string, unknown>;
     const { wallSeconds: _x, ...expected } = JSON.parse(JSON.stringify(summarize(driver.preset, driver.sim, 0))) as Record<string, unknown>;
     expect(summary).toEqual(expected);
@@ -57,7 +75,7 @@ describe('session recorder', () => {
     driver.advanceTo(10e6);
     driver.act({ type: 'cores', cores: 1 });
     const onDisk = lines(file);
-    expect(onDisk.filter((l) => l.type === 'sample')).toHaveLength(10);
+    expect(onDisk.filter((l) => l.type === 'sample' || l.type === 'delta')).toHaveLength(10);
     expect(onDisk.at(-1)).toMatchObject({ type: 'action', atNs: 10e6, action: { type: 'cores', cores: 1 } });
     expect(readSessionFile(file).warnings).toEqual([expect.stringContaining('not finalised (no end line); loaded up to its last complete sample at 0.010 s')]);
 

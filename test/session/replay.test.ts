@@ -7,15 +7,16 @@ import { SessionDriver } from '../../src/session/driver.js';
 import { SessionRecorder } from '../../src/session/recorder.js';
 import { openReplay, ReplayPlayer, verifySession } from '../../src/session/replay.js';
 import { readSessionFile } from '../../src/session/session-file.js';
-import { recordRun, someActions, tempDir, writeSmallPreset } from './fixtures.js';
+import { recordRun, sessionObjects, someActions, tempDir, writeSealed, writeSmallPreset } from './fixtures.js';
 
-/** Rewrites line `n` (1-based) of a file. */
-function editLine(file: string, n: number, edit: (o: Record<string, any>) => void, out = file): void {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const o = JSON.parse(lines[n - 1]);
-  edit(o);
-  lines[n - 1] = JSON.stringify(o);
-  writeFileSync(out, lines.join('\n'));
+/**
+ * Rewrites the line of a session whose object passes `pick` (samples whole), resealing the end
+ * line, so that only replay's comparison can find the edit.
+ */
+function editLine(file: string, pick: (o: Record<string, any>) => boolean, edit: (o: Record<string, any>) => void, out = file): void {
+  const lines = sessionObjects(file);
+  edit(lines.find(pick)!);
+  writeSealed(out, lines);
 }
 
 function recorded() {
@@ -33,8 +34,9 @@ describe('replay', () => {
     expect(session.actions).toEqual(driver.log);
     const report = verifySession(session);
     expect(report.divergence).toBeNull();
-    expect(report.matches).toBe(true);
+    expect(report).toMatchObject({ verdict: 'matches', matches: true, endChecked: true, finished: true, problems: [] });
     expect(report.samplesChecked).toBe(session.samples.length);
+    expect(report.actionsApplied).toBe(session.actions.length);
     expect(report.events).toBe(driver.sim.events);
     expect({ ...report.summary, wallSeconds: 0 }).toEqual({ ...JSON.parse(JSON.stringify(session.end!.summary)), wallSeconds: 0 });
   });
@@ -49,6 +51,7 @@ describe('replay', () => {
       player.advanceTo(player.driver.sim.now + ns, events);
     }
     expect(player.divergence).toBeNull();
+    expect(player.verdict).toBe('matches');
     expect(player.samplesChecked).toBe(session.samples.length);
     expect(seen).toEqual(session.actions.map((a) => a.action.type));
   }
@@ -72,13 +75,11 @@ describe('replay', () => {
   it('reports the first sample that differs, with its instant and field', () => {
     const { file, dir } = recorded();
     const session = readSessionFile(file);
-    // Line 1 is the header; find the line of the 43rd sample.
-    const lines = readFileSync(file, 'utf8').split('\n');
-    const n = lines.findIndex((l) => l.includes('"type":"sample"') && JSON.parse(l).atNs === 43e6) + 1;
     const was = session.samples[42].counters.syscalls.futex_wake;
     const tampered = join(dir, 't.jsonl');
-    editLine(file, n, (o) => (o.counters.syscalls.futex_wake += 1), tampered);
+    editLine(file, (o) => o.type === 'sample' && o.atNs === 43e6, (o) => (o.counters.syscalls.futex_wake += 1), tampered);
     const report = verifySession(readSessionFile(tampered));
+    expect(report.verdict).toBe('diverges');
     expect(report.divergence).toMatchObject({ atNs: 43e6, field: 'counters.syscalls.futex_wake', recorded: was + 1, replayed: was });
     expect(report.divergence!.message).toBe(`sample at 0.043 s: counters.syscalls.futex_wake recorded ${was + 1} replayed ${was}`);
     expect(report.samplesChecked).toBe(43);
@@ -86,27 +87,28 @@ describe('replay', () => {
 
   it('reports a divergence when an action is moved to another instant', () => {
     const { file, dir } = recorded();
-    const lines = readFileSync(file, 'utf8').split('\n');
-    const n = lines.findIndex((l) => l.includes('"type":"cores"')) + 1;
     const moved = join(dir, 'm.jsonl');
-    editLine(file, n, (o) => (o.atNs += 1e6), moved);
+    editLine(file, (o) => o.type === 'action' && o.action.type === 'cores', (o) => (o.atNs += 1e6), moved);
     const d = verifySession(readSessionFile(moved)).divergence;
     expect(d).not.toBeNull();
-    expect(d!.atNs).toBeGreaterThanOrEqual(50e6);
-    expect(d!.message).toMatch(/^sample at 0\.0\d\d s: /);
+    // The action's instant no longer goes with its count of events: the replay cannot reach it.
+    expect(d!.atNs).toBe(51e6);
+    expect(d!.message).toMatch(/^action at 0\.051 s: recorded after [\d,]+ events; the replay (had made|has another event before)/);
   });
 
   it('reports a changed final summary', () => {
     const { file, dir } = recorded();
-    const lines = readFileSync(file, 'utf8').split('\n');
     const out = join(dir, 'e.jsonl');
-    editLine(file, lines.length - 1, (o) => (o.summary.threads[1].gilAcquisitions += 1), out);
+    editLine(file, (o) => o.type === 'end', (o) => (o.summary.threads[1].gilAcquisitions += 1), out);
     expect(verifySession(readSessionFile(out)).divergence!.message).toMatch(/^end at 0\.\d{3} s: summary\.threads\[1\]\.gilAcquisitions recorded \d+ replayed \d+$/);
   });
 
   it('loads a file cut short up to its last complete sample, with a warning, and replays that much', () => {
     const { file, dir } = recorded();
-    const text = readFileSync(file, 'utf8');
+    // Whole samples, so that the cut can be placed by instant.
+    const whole = join(dir, 'whole.jsonl');
+    writeSealed(whole, sessionObjects(file));
+    const text = readFileSync(whole, 'utf8');
     const cut = join(dir, 'cut.jsonl');
     const at = text.indexOf('"atNs":77000000');
     writeFileSync(cut, text.slice(0, at + 40));
@@ -120,6 +122,9 @@ describe('replay', () => {
     ]);
     const report = verifySession(session);
     expect(report.divergence).toBeNull();
+    // Everything there matched, but without an end line nothing says the run went on that way.
+    expect(report).toMatchObject({ verdict: 'incomplete', matches: false, endChecked: false, finished: true });
+    expect(report.message).toMatch(/^replay does not verify: the recording has no end line \(it was cut short\); 76 of 76 samples/);
     expect(report.samplesChecked).toBe(76);
     expect(report.simulatedSeconds).toBe(0.076);
     expect(report.endReason).toBeNull();
@@ -156,7 +161,7 @@ describe('replay', () => {
     recorder.finalize('quit');
     expect(onSample).toBeGreaterThan(0);
     expect(mid).toBeGreaterThan(0);
-    expect(verifySession(readSessionFile(file)).divergence).toBeNull();
+    expect(verifySession(readSessionFile(file)).verdict).toBe('matches');
   });
 
   it('replays a session recorded in event-budgeted slices (as a dashboard bounds its frames)', () => {
@@ -171,7 +176,7 @@ describe('replay', () => {
     }
     while (!driver.sim.finished) driver.advanceTo(driver.sim.now + 3e6, 1 + (i++ % 5));
     recorder.finalize('quit');
-    expect(verifySession(readSessionFile(file)).divergence).toBeNull();
+    expect(verifySession(readSessionFile(file)).verdict).toBe('matches');
   });
 
   it('replays a recording started in the middle of a session (the dashboard key)', () => {

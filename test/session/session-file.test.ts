@@ -43,7 +43,7 @@ const sampleLine = () => good.findIndex((l) => l.includes('"type":"sample"')) + 
 
 describe('session file: bad input is one line naming the file, the field and the reason', () => {
   it('a file that is not JSON, or is empty, or missing', () => {
-    expect(errorOf('a.jsonl', 'hello')).toMatch(/^is not JSON \(line 1: Unexpected token/);
+    expect(errorOf('a.jsonl', 'hello')).toBe("is not JSON (line 1, column 1: unexpected 'h' where a JSON value should come)");
     expect(errorOf('b.jsonl', '')).toBe('is empty (not a gil-top session)');
     expect(() => readSessionFile(join(dir, 'none.jsonl'))).toThrow(new InputError(`${join(dir, 'none.jsonl')}: cannot be read (no such file)`));
   });
@@ -56,7 +56,7 @@ describe('session file: bad input is one line naming the file, the field and the
   });
 
   it('a newer version', () => {
-    expect(errorWith('v2.jsonl', 1, (o) => (o.version = 2))).toBe('version: 2 is newer than this gil-top reads (1); upgrade gil-top');
+    expect(errorWith('v7.jsonl', 1, (o) => (o.version = 7))).toBe('version: 7 is newer than this gil-top reads (2); upgrade gil-top');
   });
 
   it('a missing or mistyped field, in the header or in a later line', () => {
@@ -67,7 +67,7 @@ describe('session file: bad input is one line naming the file, the field and the
     const n = sampleLine();
     expect(errorWith('s1.jsonl', n, (o) => delete o.counters.syscalls.futex_wake)).toBe(`line ${n}: counters.syscalls.futex_wake: is missing`);
     expect(errorWith('s2.jsonl', n, (o) => (o.threads[1].view = 'dancing'))).toMatch(new RegExp(`^line ${n}: threads\\[1\\]\\.view: Invalid option: expected one of "run"\\|`));
-    expect(errorWith('s3.jsonl', n, (o) => (o.type = 'snapshot'))).toMatch(new RegExp(`^line ${n}: type: Invalid discriminator value. Expected 'action' \\| 'sample' \\| 'end'$`));
+    expect(errorWith('s3.jsonl', n, (o) => (o.type = 'snapshot'))).toBe(`line ${n}: type: "snapshot" is not a line of a session (action, sample, delta, end)`);
     expect(errorWith('s4.jsonl', n, (o) => (o.extra = 1))).toBe(`line ${n}: (top level): unknown field "extra"`);
     const a = good.findIndex((l) => l.includes('"type":"action"')) + 1;
     expect(errorWith('a1.jsonl', a, (o) => (o.action = { type: 'policy', policy: 'py4' }))).toMatch(new RegExp(`^line ${a}: action\\.policy: Invalid option`));
@@ -76,7 +76,7 @@ describe('session file: bad input is one line naming the file, the field and the
   it('a line in the middle that is not JSON is an error, not a cut', () => {
     const lines = [...good];
     lines[4] = lines[4].slice(0, 30);
-    expect(errorOf('mid.jsonl', lines.join('\n'))).toMatch(/^line 5: is not JSON \(/);
+    expect(errorOf('mid.jsonl', lines.join('\n'))).toMatch(/^is not JSON \(line 5, column 31: /);
   });
 
   it('lines after the end line', () => {

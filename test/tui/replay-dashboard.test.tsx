@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { FLAT_OUT } from '../../src/session/live-loop.js';
 import { openReplay } from '../../src/session/replay.js';
 import { App } from '../../src/tui/app.js';
 import { DashboardController } from '../../src/tui/controller.js';
-import { recordRun, tempDir, writeSmallPreset } from '../session/fixtures.js';
+import { recordRun, sessionObjects, tempDir, writeSealed, writeSmallPreset } from '../session/fixtures.js';
 import { plain, tick } from './ink-helpers.js';
 
 
@@ -55,7 +54,7 @@ describe('gil-top replay FILE in the dashboard', () => {
     ]);
     const { player, controller, lines, wallPasses, press } = await openPlayback(file, 0.1);
     expect(lines()[0]).toBe('gil-top  REPLAY  small  policy py3            2 cores   t=   0.000000 s  speed      0.1x  seed 1');
-    expect(lines().at(-2)).toBe(`replaying ${file} (recorded 2026-01-02T03:04:05.000Z): 4 actions, ${player.session.samples.length} samples; read-only`);
+    expect(lines().at(-2)).toBe(`replaying ${file} (recorded 2026-01-02T03:04:05.000Z): 4 actions, ${player.session.counts.samples} samples; read-only`);
     expect(lines().at(-1)).toBe('? help  space pause  . step  +- speed  e events  q quit');
 
     // Keys that would change the run are refused; the run is untouched.
@@ -98,7 +97,7 @@ describe('gil-top replay FILE in the dashboard', () => {
     l = await wallPasses(100);
     expect(player.done).toBe(true);
     expect(l[0]).toMatch(/^gil-top {2}REPLAY {2}FINISHED {2}small {2}policy py2 {12}2 cores {3}t= {3}0\.\d{6} s {2}speed {7}max {2}seed 1$/);
-    expect(l.at(-2)).toBe(`replay complete: matches the recording (${player.session.samples.length} samples and the final summary, 4 actions) at t=${(player.endNs / 1e9).toFixed(6)} s`);
+    expect(l.at(-2)).toBe(`replay complete: matches the recording (${player.session.counts.samples} samples and the final summary, 4 actions) at t=${(player.endNs / 1e9).toFixed(6)} s`);
     expect(l.join('\n')).not.toContain('DIVERGES');
   });
 
@@ -106,12 +105,11 @@ describe('gil-top replay FILE in the dashboard', () => {
     const dir = tempDir();
     const file = join(dir, 's.jsonl');
     recordRun(file, writeSmallPreset(dir));
-    const lines = readFileSync(file, 'utf8').split('\n');
-    const n = lines.findIndex((x) => x.includes('"atNs":12000000,'));
-    const o = JSON.parse(lines[n]);
+    // Edited and resealed (counts and checksum recomputed), so that the replay's comparison finds it.
+    const lines = sessionObjects(file);
+    const o = lines.find((x) => x.type === 'sample' && x.atNs === 12e6)!;
     o.threads[1].cpuNs += 1;
-    lines[n] = JSON.stringify(o);
-    writeFileSync(file, lines.join('\n'));
+    writeSealed(file, lines);
 
     const { player, wallPasses } = await openPlayback(file, FLAT_OUT);
     const l = await wallPasses(100);

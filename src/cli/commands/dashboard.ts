@@ -1,6 +1,7 @@
 import { InputError } from '../../config/input-error.js';
 import { listPresets, loadPreset } from '../../config/load.js';
-import { installFinalizers } from '../../session/recorder.js';
+import { errorLine, installFinalizers } from '../../session/recorder.js';
+import { addExitCleanup } from '../../session/exit-cleanup.js';
 import { DEFAULT_SPEED, FLAT_OUT } from '../../session/live-loop.js';
 import { presetOfSession } from '../../session/replay.js';
 import type { DashboardController } from '../../tui/controller.js';
@@ -85,13 +86,37 @@ export async function showDashboard(setup: WorkerSetup, opts: { finalizeOnSignal
   const restore = () => {
     if (restored) return;
     restored = true;
-    controller.close();
-    process.stdout.write(leaveAltScreen);
+    let failed: unknown = null;
+    try {
+      controller.close();
+    } catch (e) {
+      // A recording that cannot be finalised (a full disk): said after the screen is back.
+      failed = e;
+    } finally {
+      process.stdout.write(leaveAltScreen);
+    }
+    if (failed !== null) {
+      process.stderr.write(`${errorLine(failed)}\n`);
+      process.exitCode = 1;
+    }
   };
   process.on('exit', restore);
+  // An error or a signal that ends the process leaves the alternate screen before its last line.
+  const removeCleanup = addExitCleanup(restore);
   // Killed or hung up: leave the alternate screen on the way out (the 'exit' handler does it).
   const onSignal = (sig: NodeJS.Signals) => process.exit(sig === 'SIGHUP' ? 129 : 143);
   if (!opts.finalizeOnSignals) for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+  // Any error thrown from a frame: the terminal first, then one line (with --record, the
+  // recording's own handlers do this after ending the file).
+  const onCrash = (err: unknown) => {
+    restore();
+    process.stderr.write(`${errorLine(err)}\n`);
+    process.exit(1);
+  };
+  if (!opts.finalizeOnSignals) {
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
+  }
   // The terminal went away (window closed): nothing left to draw on.
   process.stdout.on('error', () => process.exit(1));
   process.stdout.write(enterAltScreen);
@@ -100,8 +125,11 @@ export async function showDashboard(setup: WorkerSetup, opts: { finalizeOnSignal
     await app.waitUntilExit();
   } finally {
     restore();
+    removeCleanup();
     process.off('exit', restore);
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
     uninstall();
   }
   return controller;
