@@ -302,7 +302,7 @@ export function readSessionFile(file: string): LoadedSession {
     if (e.type === 'action') actions.push(e.action);
     else samples.push(e.sample);
   }
-  return { ...s, actions, samples };
+  return Object.assign(s, { actions, samples });
 }
 
 /** Bytes read from the file at a time. */
