@@ -4,11 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/config/input-error.js';
 import { loadPreset } from '../../src/config/load.js';
 import { FLAT_OUT } from '../../src/session/live-loop.js';
-import { verifySession } from '../../src/session/replay.js';
+import { presetOfSession, verifySession } from '../../src/session/replay.js';
 import { readSessionFile } from '../../src/session/session-file.js';
 import type { EngineFrame } from '../../src/tui/engine-session.js';
 import { WorkerEngine } from '../../src/tui/worker-link.js';
-import { tempDir, writeSmallPreset } from '../session/fixtures.js';
+import { recordRun, tempDir, writeSmallPreset } from '../session/fixtures.js';
 
 let engine: WorkerEngine | null = null;
 afterEach(() => {
@@ -86,6 +86,27 @@ describe('the engine in its worker thread', () => {
     // Only the first thread; its last state before the cut, then what lies within 200 µs of the end.
     expect(new Set(f.trace.threads)).toEqual(new Set([0]));
     expect([...f.trace.times].filter((t) => t < 1e6 - 2e5).length).toBe(1);
+  });
+
+  it('plays a recording back to its end, and says it matched', async () => {
+    const dir = tempDir();
+    const file = join(dir, 's.jsonl');
+    recordRun(file, writeSmallPreset(dir));
+    const session = readSessionFile(file);
+    engine = await WorkerEngine.start({ preset: presetOfSession(session), replay: session, speed: FLAT_OUT });
+    const e = engine;
+    expect(e.latest.replay).toMatchObject({ done: false, divergence: null });
+    // The recording pauses at 35 ms: the playback holds there until space.
+    await frameWhere(e, (f) => f.paused && f.snap.now === 35e6);
+    e.send({ type: 'key', action: 'togglePause' });
+    // There the recording slowed down to 0.01x: back to as fast as it goes.
+    await frameWhere(e, (f) => f.speed === 0.01);
+    for (let i = 0; i < 12; i++) e.send({ type: 'key', action: 'faster' });
+    const end = await frameWhere(e, (f) => f.replay?.done === true);
+    expect(end.message.text).toMatch(/^replay complete: matches the recording/);
+    const final = e.close();
+    expect(final.replay).toEqual({ done: true, divergence: null, samplesChecked: session.samples.length });
+    expect(final.nowNs).toBe(session.end!.atNs);
   });
 
   it('refuses bad input with one InputError before anything is drawn', async () => {
