@@ -105,7 +105,7 @@ describe('the engine in its worker thread', () => {
     const end = await frameWhere(e, (f) => f.replay?.done === true);
     expect(end.message.text).toMatch(/^replay complete: matches the recording/);
     const final = e.close();
-    expect(final.replay).toEqual({ done: true, divergence: null, samplesChecked: session.samples.length });
+    expect(final.replay).toMatchObject({ done: true, divergence: null, samplesChecked: session.samples.length });
     expect(final.nowNs).toBe(session.end!.atNs);
   });
 
