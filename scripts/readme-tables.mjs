@@ -1,5 +1,7 @@
-// `npm run readme`: puts the output of `gil-top reproduce --markdown` and `npm run bench` into
-// README.md between their markers, so that the tables there are the commands' own output.
+// `npm run readme`: puts the output of `gil-top reproduce --markdown`, `gil-top reproduce
+// --sensitivity --markdown` (a few minutes) and `npm run bench` into README.md between their
+// markers, so that the tables there are the commands' own output. `--no-bench` and
+// `--no-sensitivity` leave those tables as they are.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -16,6 +18,7 @@ const splice = (text, name, body) => {
 
 let readme = readFileSync(new URL('README.md', root), 'utf8');
 readme = splice(readme, 'fidelity', run('node', ['dist/cli/main.js', 'reproduce', '--markdown']));
+if (!process.argv.includes('--no-sensitivity')) readme = splice(readme, 'sensitivity', run('node', ['dist/cli/main.js', 'reproduce', '--sensitivity', '--markdown']));
 if (!process.argv.includes('--no-bench')) {
   const bench = run('npx', ['tsx', 'bench/bench.ts']).replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
   readme = splice(readme, 'bench', bench.replace(/^## /gm, '#### '));

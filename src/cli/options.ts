@@ -9,7 +9,7 @@ import { defaultMaxWallSeconds } from '../session/wall-budget.js';
 export const commands = {
   dashboard: ['preset', 'policy', 'cores', 'check-interval', 'switch-interval', 'seed', 'speed', 'record', 'force', 'help', 'version'],
   run: ['preset', 'policy', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'record', 'force', 'max-wall', 'help'],
-  reproduce: ['json', 'markdown', 'help'],
+  reproduce: ['json', 'markdown', 'sensitivity', 'help'],
   compare: ['preset', 'policies', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'markdown', 'help'],
   sweep: ['preset', 'param', 'steps', 'log', 'policy', 'policies', 'cores', 'check-interval', 'switch-interval', 'seed', 'json', 'csv', 'help'],
   replay: ['json', 'max-wall', 'help'],
@@ -29,6 +29,7 @@ export const options = {
   steps: { type: 'string', help: 'sweep: points in a LO..HI range (default 8, or each whole number up to 16)' },
   log: { type: 'boolean', help: 'sweep: space the points geometrically' },
   csv: { type: 'boolean', help: 'print CSV (one line per point)' },
+  sensitivity: { type: 'boolean', help: 'reproduce: vary each machine-profile value by 20% and show what each figure hangs on' },
   cores: { type: 'string', short: 'c', help: `number of simulated cores (${limits.cores.min}-${limits.cores.max})` },
   'check-interval': { type: 'string', help: 'Python 2 check interval in ticks (sys.setcheckinterval)' },
   'switch-interval': { type: 'string', help: 'Python 3 switch interval in seconds (sys.setswitchinterval)' },
