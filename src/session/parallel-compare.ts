@@ -1,6 +1,7 @@
 import type { Overrides, Preset } from '../config/load.js';
 import type { OpSpec, PolicyName } from '../model/index.js';
 import type { JobResult, RunJob, StopReason } from './parallel-job.js';
+import type { ParallelOptions, ParallelOutcome } from './parallel.js';
 
 /** One policy's run of a comparison: the figures `gil-top compare` prints. */
 export interface CompareRow {
@@ -56,4 +57,63 @@ export function compareRow(preset: Preset, r: JobResult): CompareRow {
     syscalls: Object.values(c.syscalls).reduce((a, b) => a + b, 0),
     gilSwitches: c.gilSwitches,
   };
+}
+
+/** Where a comparison in the background stands. */
+export type CompareState = 'running' | 'done' | 'failed' | 'stopped';
+
+/** A run of a comparison may take this many events at most (a starving policy is cut off, not waited for). */
+export const backgroundEventBudget = 2e7;
+
+/**
+ * A comparison run in the background (the dashboard's compare view): the preset with the given
+ * overrides under each policy, on worker threads, with each run's latency series. The screen
+ * reads its state at every frame; `onChange` says when a run finished.
+ */
+export class BackgroundCompare {
+  state: CompareState = 'running';
+  done = 0;
+  results: (JobResult | undefined)[];
+  error: string | null = null;
+  private readonly abort = new AbortController();
+
+  /** @param run how to run the jobs (the parallel runner; tests may pass another) */
+  constructor(
+    readonly preset: Preset,
+    readonly policies: readonly PolicyName[],
+    readonly overrides: Overrides,
+    onChange: () => void,
+    run: (jobs: RunJob[], opts: ParallelOptions) => Promise<ParallelOutcome>,
+  ) {
+    const jobs = compareJobs(preset, policies, overrides, true).map((j) => ({ ...j, maxEvents: backgroundEventBudget }));
+    this.results = new Array(jobs.length).fill(undefined);
+    run(jobs, {
+      signal: this.abort.signal,
+      onProgress: (p) => {
+        this.done = p.done;
+        this.results[p.index] = p.result;
+        onChange();
+      },
+    }).then(
+      (o) => {
+        this.state = o.interrupted ? 'stopped' : 'done';
+        onChange();
+      },
+      (e: unknown) => {
+        this.state = 'failed';
+        this.error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+        onChange();
+      },
+    );
+  }
+
+  /** Whether it compares this preset with these overrides. */
+  matches(preset: Preset, overrides: Overrides): boolean {
+    return preset === this.preset && JSON.stringify(overrides) === JSON.stringify(this.overrides);
+  }
+
+  /** Stops the runs still going. */
+  stop(): void {
+    this.abort.abort();
+  }
 }

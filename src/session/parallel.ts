@@ -10,8 +10,9 @@ export interface Progress {
   total: number;
   /** Jobs being run right now. */
   running: number;
-  /** Index of the job that just finished. */
+  /** Index of the job that just finished, and its result. */
   index: number;
+  result: JobResult;
 }
 
 /** How to run a list of jobs. */
@@ -76,7 +77,7 @@ export function runParallel(jobs: readonly RunJob[], opts: ParallelOptions = {})
         if ('error' in m) return finish(false, new Error(`job ${m.index} (${describeJob(jobs[m.index])}) failed: ${m.error}`));
         results[m.index] = m.result;
         done++;
-        opts.onProgress?.({ done, total: jobs.length, running, index: m.index });
+        opts.onProgress?.({ done, total: jobs.length, running, index: m.index, result: m.result });
         if (done === jobs.length) finish(false);
         else feed(w);
       });

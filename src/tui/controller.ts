@@ -14,6 +14,11 @@ import { TimelineModel } from './timeline-model.js';
 import { SliceFeed } from './trace-slice.js';
 import { buildView, timelineColumns, type Overlay, type ViewInput, type ViewModel } from './view-model.js';
 import { nextStep } from '../session/live-loop.js';
+import { BackgroundCompare } from '../session/parallel-compare.js';
+import { runParallel, type ParallelOptions, type ParallelOutcome } from '../session/parallel.js';
+import type { RunJob } from '../session/parallel-job.js';
+import { policyNames } from '../model/index.js';
+import { compareViewModel } from './components/compare-view.js';
 
 export { checkIntervalSteps, switchIntervalSteps, type ActiveRecording } from './engine-session.js';
 
@@ -30,10 +35,12 @@ export interface DashboardSetup extends EngineSetup {
    * absent, an EngineSession runs in this thread from this setup.
    */
   engine?: EngineLink;
+  /** Runs the compare view's jobs (default: the parallel runner, on worker threads). */
+  compareRunner?: (jobs: RunJob[], opts: ParallelOptions) => Promise<ParallelOutcome>;
 }
 
 /** Keys the screen carries out itself; every other key goes to the engine. */
-const screenActions: ReadonlySet<KeyAction> = new Set<KeyAction>(['quit', 'help', 'zoomIn', 'zoomOut', 'presets', 'eventLog']);
+const screenActions: ReadonlySet<KeyAction> = new Set<KeyAction>(['quit', 'help', 'zoomIn', 'zoomOut', 'presets', 'eventLog', 'compare']);
 
 /** Terminal rows from which the event log shows without being asked (there is room for it). */
 export const LOG_AUTO_ROWS = 50;
@@ -64,6 +71,8 @@ export class DashboardController {
   private messageSeq = -1;
   private presetsCache: Preset[] | null = null;
   private final: EngineFinal | null = null;
+  /** The compare view's comparison (the last one started), null before the first. */
+  private comparison: BackgroundCompare | null = null;
   /** Event log shown (null: shown when the terminal has room, LOG_AUTO_ROWS rows or more). */
   logShown: boolean | null = null;
   /** The journal's sentences the engine sent, the last few. */
@@ -188,7 +197,7 @@ export class DashboardController {
       switchRate: this.history.switchRate,
       latencyMs: this.history.latencyMs,
       message: this.message,
-      overlay: this.overlay,
+      overlay: this.overlay.kind === 'compare' && this.comparison !== null ? { kind: 'compare', view: compareViewModel(this.comparison, width - 4, height - 6) } : this.overlay,
       replay: f.replay === null ? undefined : { done: f.replay.done, divergence: f.replay.divergence },
       log,
       end: f.end === null ? undefined : { ...f.end, preset: this.preset },
@@ -198,7 +207,7 @@ export class DashboardController {
   /** Handles a key press; returns true if the screen should redraw now. */
   key(k: KeyPress): boolean {
     if (this.overlay.kind === 'presets') return this.pickerKey(k);
-    if (k.escape && (this.overlay.kind === 'help' || this.overlay.kind === 'end')) {
+    if (k.escape && (this.overlay.kind === 'help' || this.overlay.kind === 'end' || this.overlay.kind === 'compare')) {
       this.overlay = { kind: 'none' };
       return true;
     }
@@ -243,6 +252,10 @@ export class DashboardController {
       case 'help':
         this.overlay = this.overlay.kind === 'help' ? { kind: 'none' } : { kind: 'help', scroll: 0 };
         return true;
+      case 'compare':
+        if (this.overlay.kind === 'compare') this.overlay = { kind: 'none' };
+        else this.openCompare();
+        return true;
       case 'eventLog':
         this.logShown = !this.logVisible;
         if (this.logShown && this.engine.latest.journal.available === null) this.engine.send({ type: 'journal' });
@@ -270,6 +283,20 @@ export class DashboardController {
     }
   }
 
+  /**
+   * Opens the compare view on the current preset and settings (cores, intervals, seed as they
+   * are now), starting its runs in the background unless the last comparison was of the same.
+   */
+  private openCompare(): void {
+    const f = this.engine.latest;
+    const overrides = { cores: f.snap.cores.length, checkInterval: f.snap.checkInterval, switchInterval: f.snap.switchIntervalNs / 1e9, seed: f.seed };
+    if (this.comparison === null || !this.comparison.matches(this.preset, overrides)) {
+      this.comparison?.stop();
+      this.comparison = new BackgroundCompare(this.preset, policyNames, overrides, () => this.onChange(), this.setup.compareRunner ?? runParallel);
+    }
+    this.overlay = { kind: 'compare', view: null };
+  }
+
   private presets(): Preset[] {
     this.presetsCache ??= this.setup.listPresets?.() ?? [this.preset];
     return this.presetsCache;
@@ -293,6 +320,7 @@ export class DashboardController {
 
   /** Ends the session: finalises a recording in progress (synchronously); says what is left. */
   close(reason: CloseReason = 'quit'): EngineFinal {
+    this.comparison?.stop();
     this.final ??= this.engine.close(reason);
     return this.final;
   }

@@ -18,7 +18,8 @@ export type KeyAction =
   | 'presets'
   | 'record'
   | 'eventLog'
-  | 'help';
+  | 'help'
+  | 'compare';
 
 /** The parts of a key press the table looks at (a subset of Ink's `Key`). */
 export interface KeyPress {
@@ -64,6 +65,7 @@ export const keymap: readonly KeyBinding[] = [
   { inputs: ['+', '='], label: '+', footer: 'speed', footerKey: '+-', footerRank: 4, description: 'speed up (up to "max": as fast as the engine runs)', action: 'faster' },
   { inputs: ['-', '_'], label: '-', description: 'slow down (to 0.000001x: a py2 check every couple of seconds)', action: 'slower' },
   { inputs: ['p'], label: 'p', footer: 'policy', footerRank: 5, description: 'cycle the policy: py2 -> py3 -> free-threaded (finished: next run)', action: 'cyclePolicy' },
+  { inputs: ['v'], label: 'v', description: 'compare view: each policy on this preset, latency curves overlaid', action: 'compare' },
   { inputs: ['i'], label: 'i', description: 'lower the interval (py2 check interval, py3 switch interval)', action: 'intervalDown' },
   { inputs: ['I'], label: 'I', footer: 'interval', footerRank: 9, description: 'raise the interval (py2 check interval, py3 switch interval)', action: 'intervalUp' },
   { inputs: ['c'], label: 'c', description: 'remove a core (finished: for the next run)', action: 'coreRemove' },

@@ -4,6 +4,8 @@ import asciichart from 'asciichart';
 export interface PlotSeries {
   label: string;
   values: number[];
+  /** Its colour, an index into `plotColors` (default: its place in the list). */
+  color?: number;
 }
 
 /** Colours of the curves in order, as asciichart's escape codes and as Ink colour names. */
@@ -14,23 +16,23 @@ export const plotColorNames = ['blue', 'red', 'green', 'magenta', 'yellow', 'cya
 const axisWidth = 12;
 
 /**
- * Curves overlaid in one asciichart plot `width` columns wide and `height` rows tall (plus one):
- * each curve is stretched to the plot's width by linear interpolation between its points, so
- * curves with different numbers of points share the x axis from end to end. Non-finite values
- * are dropped. `color` adds the terminal colour codes of `plotColors`.
+ * Curves overlaid in one asciichart plot `width` columns wide and `height` rows tall (plus one).
+ * With `stretch` (the default) each curve is stretched to the plot's width by linear
+ * interpolation between its points, so that curves of a few points share the x axis from end to
+ * end; without it each value is one column (a shorter curve ends early). Non-finite values are
+ * dropped. `color` adds the terminal colour codes of `plotColors`.
  */
-export function overlayPlot(series: PlotSeries[], o: { width: number; height: number; format: (y: number) => string; color?: boolean; min?: number }): string[] {
+export function overlayPlot(series: PlotSeries[], o: { width: number; height: number; format: (y: number) => string; color?: boolean; stretch?: boolean }): string[] {
   const cols = Math.max(2, o.width - axisWidth);
-  const curves = series.map((s) => stretch(s.values.filter(Number.isFinite), cols)).filter((v) => v.length > 0);
-  if (curves.length === 0) return [];
-  return asciichart
-    .plot(curves, {
-      height: Math.max(1, o.height),
-      format: (y: number) => o.format(y).padStart(axisWidth - 2),
-      ...(o.min === undefined ? {} : { min: o.min }),
-      ...(o.color ? { colors: plotColors.slice(0, curves.length) } : {}),
+  const drawn = series
+    .map((s, i) => {
+      const finite = s.values.filter(Number.isFinite);
+      return { values: o.stretch === false ? finite.slice(0, cols) : stretch(finite, cols), color: plotColors[(s.color ?? i) % plotColors.length] };
     })
-    .split('\n');
+    .filter((s) => s.values.length > 0);
+  if (drawn.length === 0) return [];
+  const cfg = { height: Math.max(1, o.height), format: (y: number) => o.format(y).padStart(axisWidth - 2), ...(o.color ? { colors: drawn.map((s) => s.color) } : {}) };
+  return asciichart.plot(drawn.map((s) => s.values), cfg).split('\n');
 }
 
 /** `values` resampled to `n` evenly spaced points (linear interpolation). */

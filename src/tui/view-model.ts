@@ -10,6 +10,7 @@ import { deadOnFinishedRun, footerText, runChangingActions } from './keymap.js';
 import { counterRows, threadRows } from './tallies-view.js';
 import { timelineView } from './timeline-view.js';
 import type { Snapshot } from '../model/index.js';
+import type { CompareViewModel } from './components/compare-view.js';
 
 export { timelineColumns, timelineGlyphs } from './timeline-view.js';
 
@@ -102,7 +103,9 @@ export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'presets'; names: string[]; titles: string[]; selected: number }
   /** The end-of-run card. */
-  | { kind: 'end' };
+  | { kind: 'end' }
+  /** The compare view (its rows are built at every frame from the comparison running in the background). */
+  | { kind: 'compare'; view: CompareViewModel | null };
 
 /** Everything a frame draws, as rows: components only lay these out. */
 export interface ViewModel {
@@ -206,7 +209,7 @@ export function buildView(input: ViewInput): ViewModel {
     cardLines: 0,
   };
   if (width < MIN_WIDTH || height < MIN_HEIGHT) return { ...empty, tooSmall: `gil-top needs a terminal of at least ${MIN_WIDTH}x${MIN_HEIGHT + 1}; this one is ${width}x${height + 1}. Enlarge it, or press q to quit.` };
-  if (input.overlay.kind === 'help' || input.overlay.kind === 'presets') return empty;
+  if (input.overlay.kind === 'help' || input.overlay.kind === 'presets' || input.overlay.kind === 'compare') return empty;
 
   // Lines: header, message, footer are fixed; the rest is shared out by priority (the end card
   // first, over what the run looked like when it ended).

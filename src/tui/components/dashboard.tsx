@@ -7,6 +7,7 @@ import { EventLog } from './event-log.js';
 import { Footer } from './footer.js';
 import { GilPanel } from './gil-panel.js';
 import { Header } from './header.js';
+import { CompareView } from './compare-view.js';
 import { HelpOverlay } from './help-overlay.js';
 import { PresetPicker } from './preset-picker.js';
 import { Tallies } from './tallies.js';
@@ -34,6 +35,8 @@ export function Dashboard({ vm }: { vm: ViewModel }) {
         <HelpOverlay rows={vm.help} height={body} scroll={vm.overlay.scroll} />
       ) : vm.overlay.kind === 'presets' ? (
         <PresetPicker names={vm.overlay.names} titles={vm.overlay.titles} selected={vm.overlay.selected} height={body} />
+      ) : vm.overlay.kind === 'compare' && vm.overlay.view !== null ? (
+        <CompareView view={vm.overlay.view} height={body} />
       ) : (
         <Box flexDirection="column" height={body} overflow="hidden">
           {vm.cardLines > 0 ? (
