@@ -72,6 +72,8 @@ export const presetFileSchema = z
     name: z.string().max(64, 'must be at most 64 characters').regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'),
     title: printable(200).min(1, 'must not be empty'),
     description: printable(2000).min(1, 'must say what to look for'),
+    /** What to look for after the dashboard swaps to another policy (the preset's own: `description`). */
+    descriptionFor: z.partialRecord(z.enum(policyNames), printable(2000).min(1, 'must say what to look for')).optional(),
     source: printable(2000).optional(),
     profile: printable(4096).min(1, 'must not be empty'),
     policy: z.enum(policyNames),
@@ -95,6 +97,8 @@ export const presetFileSchema = z
   })
   .superRefine((p, ctx) => {
     if (p.threads.length === 0) ctx.addIssue({ code: 'custom', path: ['threads'], message: 'needs at least one Python thread' });
+    if (p.descriptionFor?.[p.policy] !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['descriptionFor', p.policy], message: `"${p.policy}" is the preset's own policy: "description" says what to look for under it` });
     const seen = new Set<string>();
     const all = [...p.threads.map((t, i) => ['threads', i, t] as const), ...p.actors.map((t, i) => ['actors', i, t] as const)];
     const sockets = new Map<string, { accept: number; connect: number }>();
