@@ -22,8 +22,8 @@ import { compareViewModel } from './components/compare-view.js';
 
 export { checkIntervalSteps, switchIntervalSteps, type ActiveRecording } from './engine-session.js';
 
-/** Timeline spans `[`/`]` step through, ns. */
-export const timelineSpans = [1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9];
+/** Timeline spans `[`/`]` step through, ns (10 µs: a py2 check period spans a few columns in slow motion). */
+export const timelineSpans = [1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9];
 export const DEFAULT_TIMELINE_NS = 2e7;
 
 /** How the dashboard starts. */

@@ -4,7 +4,7 @@ import type { Counters, PolicyName, Snapshot } from '../model/index.js';
 
 /** What the end-of-run card is drawn from. */
 export interface EndCardInput {
-  preset: { name: string; title: string; policy: PolicyName; expected?: { seconds: number; note?: string } };
+  preset: { name: string; title: string; policy: PolicyName; cores: number; checkInterval: number; switchInterval: number; expected?: { seconds: number; note?: string } };
   snap: Snapshot;
   /** Simulated instant the run finished. */
   endNs: number;
@@ -16,16 +16,16 @@ export interface EndCardInput {
 
 /** The counters worth showing at the end, with what each one means. */
 const counterMeanings: { name: string; get: (c: Counters) => number; meaning: string }[] = [
-  { name: 'futex_wake', get: (c) => c.syscalls.futex_wake, meaning: 'wake-up calls: py2 makes one at every check while a thread waits' },
-  { name: 'futex_wait', get: (c) => c.syscalls.futex_wait, meaning: 'a thread went to sleep waiting (for the GIL, a lock)' },
-  { name: 'futex_wait_timeout', get: (c) => c.syscalls.futex_wait_timeout, meaning: 'py3: a timed wait for the GIL (one switch interval)' },
+  { name: 'futex_wake', get: (c) => c.syscalls.futex_wake, meaning: 'wake calls; py2: one per contended check' },
+  { name: 'futex_wait', get: (c) => c.syscalls.futex_wait, meaning: 'a thread slept, waiting for the GIL' },
+  { name: 'futex_wait_timeout', get: (c) => c.syscalls.futex_wait_timeout, meaning: 'py3: a timed wait (one switch interval)' },
   { name: 'OS wake-ups', get: (c) => c.wakeups, meaning: 'the OS woke a sleeping thread' },
-  { name: 'woken in vain', get: (c) => c.spuriousWakeups, meaning: 'woken, found the GIL taken again, slept again' },
+  { name: 'woken in vain', get: (c) => c.spuriousWakeups, meaning: 'woke, found the GIL taken, slept again' },
   { name: 'GIL switches', get: (c) => c.gilSwitches, meaning: 'the GIL changed hands' },
-  { name: 'forced switches', get: (c) => c.forcedSwitches, meaning: 'py3: a holder made to drop the GIL (gil_drop_request)' },
-  { name: 'py2 checks', get: (c) => c.checks, meaning: 'the holder released and re-took the GIL (every check interval)' },
-  { name: 'ctx sw voluntary', get: (c) => c.contextSwitches.voluntary, meaning: 'a thread blocked (GIL, I/O) and left its core' },
-  { name: 'ctx sw involuntary', get: (c) => c.contextSwitches.involuntary, meaning: 'the scheduler preempted a running thread' },
+  { name: 'forced switches', get: (c) => c.forcedSwitches, meaning: 'py3: holder made to drop (drop request)' },
+  { name: 'py2 checks', get: (c) => c.checks, meaning: 'holder released and re-took the GIL' },
+  { name: 'ctx sw voluntary', get: (c) => c.contextSwitches.voluntary, meaning: 'a thread blocked and left its core' },
+  { name: 'ctx sw involuntary', get: (c) => c.contextSwitches.involuntary, meaning: 'the scheduler preempted a thread' },
   { name: 'recv', get: (c) => c.syscalls.recv, meaning: 'socket reads (each releases the GIL)' },
   { name: 'send', get: (c) => c.syscalls.send, meaning: 'socket writes (each releases the GIL)' },
 ];
@@ -44,15 +44,19 @@ export function endCard(input: EndCardInput, width: number): Segment[][] {
   const s = input.endNs / 1e9;
   lines.push([{ text: 'Run finished: ', bold: true }, { text: `${preset.name}`, bold: true, color: 'cyan' }, { text: clip(`  ${preset.title}`, Math.max(0, inner - 14 - preset.name.length)) }]);
   lines.push([]);
-  const figure: Segment[] = [{ text: 'simulated time  ' }, { text: `${s.toFixed(3)} s`, bold: true }];
+  const figure: Segment[] = [{ text: 'simulated ' }, { text: `${s.toFixed(3)} s`, bold: true }];
   const e = preset.expected;
   if (e !== undefined) {
     const ratio = s / e.seconds;
     const pct = (ratio - 1) * 100;
-    figure.push({ text: `    published ${e.seconds} s    simulated / published ` }, { text: `${ratio.toFixed(2)} (${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%)`, bold: true, color: Math.abs(pct) <= 10 ? 'green' : 'yellow' });
+    figure.push({ text: `   published ${e.seconds} s   simulated/published ` }, { text: `${ratio.toFixed(2)} (${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%)`, bold: true, color: Math.abs(pct) <= 10 ? 'green' : 'yellow' });
   }
   lines.push(figure);
-  if (e !== undefined && input.changedLive) lines.push([{ text: clip('  the run was changed while it ran: the published figure is for the preset untouched', inner), color: 'yellow' }]);
+  // The published figure is for the preset as it is: say so when this run was not that.
+  const p = input.preset;
+  const asPublished = snap.policy === p.policy && snap.cores.length === p.cores && snap.checkInterval === p.checkInterval && snap.switchIntervalNs === Math.round(p.switchInterval * 1e9);
+  if (e !== undefined && (input.changedLive || !asPublished))
+    lines.push([{ text: clip(`  (published: the preset as it is, ${p.policy} on ${p.cores} core${p.cores === 1 ? '' : 's'}; this run ${input.changedLive ? 'was changed as it ran' : 'differs'})`, inner), color: 'yellow' }]);
   lines.push([{ text: `policy ${snap.policy}, ${snap.cores.length} core${snap.cores.length === 1 ? '' : 's'}, ${fmtCount(snap.events)} events simulated` }]);
   for (const c of snap.clients) {
     if (c.requests === 0) continue;
@@ -70,6 +74,6 @@ export function endCard(input: EndCardInput, width: number): Segment[][] {
   lines.push([]);
   lines.push([{ text: 'go on  ', bold: true }, { text: clip(finishedKeys, inner - 7) }]);
   const n = input.next;
-  lines.push([{ text: clip(`       R starts ${preset.name} under ${n.policy} on ${n.cores} core${n.cores === 1 ? '' : 's'} (p and c/C change that); Esc closes this card`, inner), color: 'gray' }]);
+  lines.push([{ text: clip(`       R starts it under ${n.policy} on ${n.cores} core${n.cores === 1 ? '' : 's'} (p, c/C change that); Esc closes`, inner), color: 'gray' }]);
   return lines;
 }

@@ -273,7 +273,7 @@ export class EngineSession {
     if (this.recording !== null && !this.recording.finalized) {
       this.recording.finalize('finished');
       this.say(`run finished at ${at}; recording written to ${this.recording.file}`);
-    } else this.say(`run finished at ${at}: R runs it again, p then R under another policy, l another preset`);
+    } else this.say(`finished at ${at}: R again, p then R another policy, l another preset`);
   }
 
   /** The simulated instant the run finished (or now, while it runs). */
@@ -359,7 +359,7 @@ export class EngineSession {
     }
     if (!deadOnFinishedRun.has(action)) return false;
     const key = keymap.find((b) => b.action === action)?.label.split(' ')[0] ?? action;
-    this.say(`the run has finished: ${key} cannot act on it (R runs again, p then R another policy, l a preset)`);
+    this.say(`the run is over: ${key} cannot act (R again, p then R another policy, l a preset)`);
     return true;
   }
 

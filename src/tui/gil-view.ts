@@ -37,8 +37,8 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
   if (p === undefined || p.gil.policy === 'free-threaded') {
     return [
       { label: 'GIL', value: [{ text: 'none (free-threaded)', bold: true }, { text: more }] },
-      { label: '', value: [{ text: 'every thread runs Python in parallel' }] },
-      { label: '', value: [{ text: 'no ticker, no timeout, no drop request' }] },
+      { label: '', value: [{ text: 'threads run Python in parallel' }] },
+      { label: '', value: [{ text: 'no ticker, timeout or drop request' }] },
       switches,
     ];
   }

@@ -216,6 +216,8 @@ export function buildView(input: ViewInput): ViewModel {
   let free = height - 3 - (banner === null ? 0 : 1);
   const cardLines = input.overlay.kind === 'end' ? Math.min(empty.card.length + 2, free) : 0;
   free -= cardLines;
+  // The card first: what is left below it, if too little for the cores and the GIL, stays empty.
+  if (cardLines > 0 && free < 6) return { ...empty, cardLines };
   const gil = gilView(snap, base, gilWidth);
   const threads = snap.threads.length;
   const tallyRows = counterRows(snap, base, width);

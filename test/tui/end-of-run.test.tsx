@@ -40,18 +40,18 @@ describe('the end of a run', () => {
     expect(s.split('\n')[0]).not.toContain('PAUSED');
     expect(s).toContain('Run finished: py2-threads-1core  Python 2, two threads of 25M, one core');
     const pct = (ratio - 1) * 100;
-    expect(s).toContain(`simulated time  ${seconds.toFixed(3)} s    published ${published} s    simulated / published ${ratio.toFixed(2)} (${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%)`);
+    expect(s).toContain(`simulated ${seconds.toFixed(3)} s   published ${published} s   simulated/published ${ratio.toFixed(2)} (${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%)`);
     expect(s).toContain('top counters');
     // Python 2 on one core: the holder's checks outnumber everything else.
-    expect(s).toContain(`  py2 checks${sim.snapshot().counters.checks.toLocaleString('en-US').padStart(21)}  the holder released and re-took the GIL`);
+    expect(s).toContain(`  py2 checks${sim.snapshot().counters.checks.toLocaleString('en-US').padStart(21)}  holder released and re-took the GIL`);
     // (ink-testing-library draws 100 columns.)
     for (const l of s.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
     const card = s.split('\n').filter((l) => l.startsWith('║'));
     expect(card.length).toBeGreaterThan(10);
     for (const l of card) expect(l.endsWith('║') && l.length === 100, l).toBe(true);
     expect(s).toContain('go on  R run again   p then R  another policy   l another preset   q quit');
-    expect(s).toContain('R starts py2-threads-1core under py2 on 1 core');
-    expect(s).toContain(`run finished at t=${seconds.toFixed(6)} s`);
+    expect(s).toContain('R starts it under py2 on 1 core');
+    expect(s).toContain(`finished at t=${seconds.toFixed(6)} s: R again, p then R another policy, l another preset`);
     // The run as it ended is still drawn under the card.
     expect(s).toContain('timeline, last 20 ms');
   });
@@ -61,19 +61,35 @@ describe('the end of a run', () => {
     const events = controller.driver.sim.events;
     for (const k of [' ', '.', ',', 'k', 'r', 'i']) {
       const s = await press(k);
-      expect(s.split('\n').at(-2), k).toMatch(/^the run has finished: \S+ cannot act on it \(R runs again, p then R another policy, l a preset\)$/);
+      expect(s.split('\n').at(-2), k).toMatch(/^the run is over: \S+ cannot act \(R again, p then R another policy, l a preset\)$/);
     }
     expect(controller.driver.sim.events).toBe(events);
     expect(controller.driver.log.filter((e) => e.action.type !== 'speed' && e.action.type !== 'pause')).toEqual([]);
     let s = await press('p');
     expect(s.split('\n').at(-2)).toBe('next run: py3 on 1 core(s); R starts it');
-    expect(s).toContain('R starts py2-threads-1core under py3 on 1 core');
+    expect(s).toContain('R starts it under py3 on 1 core');
     s = await press('C');
-    expect(s).toContain('R starts py2-threads-1core under py3 on 2 cores');
+    expect(s).toContain('R starts it under py3 on 2 cores');
     s = await press('R');
     expect(s.split('\n')[0]).toMatch(/^gil-top {2}PAUSED {2}py2-threads-1core {2}policy py3 +2 cores/);
     expect(s).not.toContain('Run finished');
     expect(controller.driver.sim.now).toBe(0);
+    // That run's end compares it with the published figure of another setting, and says so.
+    controller.driver.advanceTo(Infinity);
+    await tick();
+    s = await press('m');
+    expect(s).toContain('(published: the preset as it is, py2 on 1 core; this run differs)');
+  });
+
+  it('fits 80x24 uncut', async () => {
+    const { screen } = await finishedRun({}, 80, 24);
+    const card = screen().split('\n').filter((l) => l.startsWith('║'));
+    expect(card.length).toBeGreaterThan(10);
+    for (const l of card) expect(l, l).not.toContain('…');
+    const lines = screen().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    expect(lines.at(-1)).toMatch(/q quit$/);
+    expect(lines.at(-2)).toMatch(/^finished at t=\d+\.\d{6} s: R again, p then R another policy, l another preset$/);
   });
 
   it('Esc closes the card; the run stays finished', async () => {
