@@ -17,9 +17,10 @@ import type { Snapshot } from '../model/index.js';
 
 /** Where a recorder's bytes go: the file, or a test's stand-in that fails like a full disk. */
 export interface RecordingSink {
-  write(fd: number, buf: Buffer, offset: number): number;
+  /** Writes from `buf[offset]` on, at file offset `position` (or the current one); returns the bytes written. */
+  write(fd: number, buf: Buffer, offset: number, position?: number): number;
 }
-const fileSink: RecordingSink = { write: (fd, buf, offset) => writeSync(fd, buf, offset) };
+const fileSink: RecordingSink = { write: (fd, buf, offset, position) => writeSync(fd, buf, offset, buf.length - offset, position ?? null) };
 
 /** How a recording is opened. */
 export interface RecorderOptions {
@@ -59,8 +60,11 @@ export class SessionRecorder implements DriverListener {
   private pendingBytes = 0;
   private lastFlushMs = performance.now();
   private prev: { flat: Flat; shape: SampleShape } | null = null;
+  /** Samples and actions written out (in the file), and those still in `pending`. */
   private samples = 0;
   private actions = 0;
+  private pendingSamples = 0;
+  private pendingActions = 0;
   /** Lines written (header included). */
   lines = 0;
   /** Bytes written. */
@@ -94,7 +98,7 @@ export class SessionRecorder implements DriverListener {
   }
 
   onAction(entry: LoggedAction): void {
-    this.actions++;
+    if (this.fd !== null) this.pendingActions++;
     this.writeLine({ type: 'action', atNs: entry.atNs, events: entry.events, action: entry.action });
     this.flush();
   }
@@ -104,7 +108,7 @@ export class SessionRecorder implements DriverListener {
     const flat = flattenSnapshot(snapshot);
     const prev = this.prev;
     const delta = prev !== null && snapshotHasShape(snapshot, prev.shape) ? deltaLine(prev.flat, flat) : null;
-    this.samples++;
+    this.pendingSamples++;
     if (delta !== null) {
       this.prev = { flat, shape: prev!.shape };
       this.writeText(delta);
@@ -181,6 +185,9 @@ export class SessionRecorder implements DriverListener {
     }
     this.hash.update(buf);
     this.bytes += buf.length;
+    this.samples += this.pendingSamples;
+    this.actions += this.pendingActions;
+    this.pendingSamples = this.pendingActions = 0;
   }
 
   /** Cuts the file back to its last whole line, ends it if it can, closes it and throws one line. */
@@ -193,8 +200,9 @@ export class SessionRecorder implements DriverListener {
       ftruncateSync(fd, this.bytes);
       this.summary = this.endSummary();
       const end = Buffer.from(JSON.stringify(this.endLine('failed', this.summary)) + '\n', 'utf8');
+      // At the end of the whole lines (the failed write may have moved the file offset past it).
       let off = 0;
-      while (off < end.length) off += this.sink.write(fd, end, off);
+      while (off < end.length) off += this.sink.write(fd, end, off, this.bytes + off);
     } catch {
       try {
         ftruncateSync(fd, this.bytes);
