@@ -1,4 +1,5 @@
 import { presetFromData, type Preset } from '../config/load.js';
+import { oneLine, quote } from '../config/read-input.js';
 import { SessionDriver } from './driver.js';
 import { fieldAt, firstDifferenceAt, flattenSnapshot, shapeOf, snapshotHasShape, valueAt, type Flat, type SampleShape } from './sample-codec.js';
 import { openSessionFile, sampleOf, type SessionEntry, type SessionFile, type SessionSample, type SessionStream } from './session-file.js';
@@ -342,8 +343,10 @@ export function verifySession(session: SessionFile, budget?: WallBudget): Replay
   };
 }
 
+/** A recorded or replayed value for a message: JSON, control characters escaped, cut to about 80 characters. */
 function show(v: unknown): string {
-  return v === undefined ? '(absent)' : JSON.stringify(v);
+  if (v === undefined) return '(absent)';
+  return typeof v === 'string' ? quote(v) : oneLine(JSON.stringify(v) ?? String(v), 80);
 }
 
 /** The first path at which two JSON values differ, depth first in the recorded value's key order. */

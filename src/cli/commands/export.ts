@@ -1,4 +1,5 @@
 import { InputError } from '../../config/input-error.js';
+import { oneLine } from '../../config/read-input.js';
 import { writePerfetto } from '../../session/perfetto.js';
 import { openSessionFile } from '../../session/session-file.js';
 import { WallBudget } from '../../session/wall-budget.js';
@@ -17,7 +18,7 @@ export async function exportCommand(p: Parsed): Promise<number> {
   const force = p.values.force === true;
   const maxWall = maxWallOption(p.values['max-wall']);
   const session = openSessionFile(p.args[0]);
-  for (const w of session.warnings) process.stderr.write(`gil-top: warning: ${w}\n`);
+  for (const w of session.warnings) process.stderr.write(`gil-top: warning: ${oneLine(w)}\n`);
   const budget = new WallBudget(maxWall, 'export: ', process.stderr);
   let result;
   try {
@@ -26,8 +27,8 @@ export async function exportCommand(p: Parsed): Promise<number> {
     budget.finish();
   }
   const { events, bytes, divergence, player } = result;
-  if (divergence !== null) process.stderr.write(`gil-top: warning: the re-simulation diverges from the recording (${divergence.message}); the thread and core tracks show what this gil-top simulates\n`);
+  if (divergence !== null) process.stderr.write(`gil-top: warning: the re-simulation diverges from the recording (${oneLine(divergence.message)}); the thread and core tracks show what this gil-top simulates\n`);
   else if (!player.done) process.stderr.write(`gil-top: warning: stopped by ${budget.reason(player.driver.sim)}; the trace ends there\n`);
-  process.stderr.write(`gil-top: wrote ${out} (${events} events, ${(bytes / 1e6).toFixed(1)} MB); open it at https://ui.perfetto.dev or chrome://tracing\n`);
+  process.stderr.write(`gil-top: wrote ${oneLine(out)} (${events} events, ${(bytes / 1e6).toFixed(1)} MB); open it at https://ui.perfetto.dev or chrome://tracing\n`);
   return divergence === null && !player.done ? 3 : 0;
 }

@@ -1,4 +1,5 @@
 import { InputError } from '../../config/input-error.js';
+import { oneLine } from '../../config/read-input.js';
 import { presetOfSession, verifySession, type ReplayReport } from '../../session/replay.js';
 import { openSessionFile, type SessionFile } from '../../session/session-file.js';
 import { WallBudget } from '../../session/wall-budget.js';
@@ -20,7 +21,7 @@ export async function replayCommand(p: Parsed): Promise<number> {
   if (p.args.length !== 1) throw new InputError(p.args.length === 0 ? 'replay needs a session FILE (recorded with --record)' : `replay takes one FILE (got ${p.args.length})`);
   const maxWall = maxWallOption(p.values['max-wall']);
   const session = openSessionFile(p.args[0]);
-  for (const w of session.warnings) process.stderr.write(`gil-top: warning: ${w}\n`);
+  for (const w of session.warnings) process.stderr.write(`gil-top: warning: ${oneLine(w)}\n`);
   if (!p.values.json && process.stdout.isTTY === true && process.stdin.isTTY === true) return playBack(session);
   const budget = new WallBudget(maxWall, 'replay: ', process.stderr);
   let report: ReplayReport;
@@ -37,7 +38,7 @@ export async function replayCommand(p: Parsed): Promise<number> {
   }
   process.stdout.write(p.values.json ? JSON.stringify(report, null, 2) + '\n' : formatReplay(report, session.header.createdAt, recordedBy));
   if (report.matches) return 0;
-  if (p.values.json) process.stderr.write(`gil-top: ${report.message}\n`);
+  if (p.values.json) process.stderr.write(`gil-top: ${oneLine(report.message)}\n`);
   return report.finished ? 1 : 3;
 }
 
@@ -48,7 +49,7 @@ async function playBack(session: SessionFile): Promise<number> {
   const r = final.replay;
   const recordedBy = session.header.gilTop;
   const changed = r?.divergence != null && recordedBy !== packageVersion() ? ` (recorded by gil-top ${recordedBy}, replayed by ${packageVersion()}: the model may have changed)` : '';
-  process.stdout.write(`${session.file}: ${r?.message ?? 'playback stopped before it began'}${changed}\n`);
+  process.stdout.write(`${oneLine(`${session.file}: ${r?.message ?? 'playback stopped before it began'}${changed}`)}\n`);
   return r === null || r.verdict === 'matches' || (!r.done && r.divergence === null) ? 0 : 1;
 }
 
