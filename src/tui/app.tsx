@@ -31,11 +31,19 @@ export function App({ controller, width, height, frameMs = FRAME_MS }: AppProps)
   const size = useTerminalSize(width, height);
   const [tick, setTick] = useState(0);
   const redraw = useCallback(() => setTick((t) => t + 1), []);
-  // Frames from the engine's worker arrive on their own: each is drawn as it comes.
+  // Frames from the engine's worker arrive on their own and are drawn as they come; frames that
+  // arrive together (a key's and the pacer's) are drawn once, the latest.
   useEffect(() => {
-    controller.onChange = redraw;
+    let due: NodeJS.Immediate | null = null;
+    controller.onChange = () => {
+      due ??= setImmediate(() => {
+        due = null;
+        redraw();
+      });
+    };
     return () => {
       controller.onChange = () => {};
+      if (due !== null) clearImmediate(due);
     };
   }, [controller, redraw]);
   useFrameLoop(controller, frameMs, redraw);
