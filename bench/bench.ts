@@ -5,7 +5,7 @@
  * medians and the ratios, not one run's time). Prints Markdown tables, the ones README.md shows.
  */
 import { configFor, listPresets, type Preset } from '../src/config/load.js';
-import { Simulation } from '../src/engine/simulation.js';
+import { Simulation } from '../src/model/simulation.js';
 import { headlessLimitNs } from '../src/session/headless.js';
 import { runJobsWithProgress } from '../src/session/parallel-progress.js';
 import { defaultConcurrency } from '../src/session/parallel.js';

@@ -1,7 +1,6 @@
-import type { SimConfig, ThreadSpec } from '../src/engine/types.js';
+import type { SimConfig, ThreadSpec } from '../src/model/types.js';
 import { loadProfile } from '../src/config/load.js';
-import type { MachineProfile } from '../src/os/machine-profile.js';
-import type { PolicyName } from '../src/policies/policy.js';
+import type { MachineProfile, PolicyName } from '../src/model/index.js';
 
 /** The article's machine profile, as shipped. */
 export const articleProfile: MachineProfile = loadProfile('article-vm');

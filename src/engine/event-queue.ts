@@ -4,22 +4,22 @@
  * objects). Ties in time break by insertion order, which makes every run a function of its
  * inputs.
  *
- * An event is three integers: its `kind` (what happens), its `target` (which core, task or
- * connection) and a `token` the owner checks when it fires. Events live in slots; the heap
- * orders slot numbers, so sifting moves one integer per level. Something with at most one
- * pending event of a sort (a task's burst end, its timer, a core's tick) owns a slot for good (a
- * `key`): scheduling it again moves that event, `cancel(key)` removes it, so a burst re-planned a
- * million times leaves no trail of dead events. Other events take a slot from a free list.
+ * An event is two integers: its `kind` (which handler runs it) and its `target` (which core, task
+ * or connection). Events live in slots; the heap orders slot numbers, so sifting moves one
+ * integer per level. Something with at most one pending event of a sort (a task's burst end, its
+ * timer, a core's tick) owns a slot for good, its `key`: scheduling it again moves that event,
+ * `cancel(key)` removes it, so a burst re-planned a million times leaves no trail of dead
+ * events. The key is the only guard a pending event has: an event that must not fire is
+ * cancelled, never filtered when it fires. Other events take a slot from a free list.
  */
 export class EventQueue {
   /** Slot numbers, heap-ordered. */
   private heap: Int32Array;
-  /** Per slot: time, insertion sequence, kind, target, token, heap position (-1: not queued). */
+  /** Per slot: time, insertion sequence, kind, target, heap position (-1: not queued). */
   private times: Float64Array;
   private seqs: Float64Array;
   private kinds: Int32Array;
   private targets: Int32Array;
-  private tokens: Int32Array;
   private pos: Int32Array;
   /** Per slot: whether it is a key's (kept) or a one-off event's (freed once it fires). */
   private keyed: Uint8Array;
@@ -29,13 +29,17 @@ export class EventQueue {
   private n = 0;
   private nextSeq = 0;
 
+  /** Fields of the event `pop` removed last (out-fields keep the hot loop free of allocation). */
+  poppedTime = 0;
+  poppedKind = 0;
+  poppedTarget = 0;
+
   constructor(capacity = 1024) {
     this.heap = new Int32Array(capacity);
     this.times = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
     this.kinds = new Int32Array(capacity);
     this.targets = new Int32Array(capacity);
-    this.tokens = new Int32Array(capacity);
     this.pos = new Int32Array(capacity).fill(-1);
     this.keyed = new Uint8Array(capacity);
   }
@@ -57,18 +61,23 @@ export class EventQueue {
     return this.n === 0 ? Infinity : this.times[this.heap[0]];
   }
 
+  /** Whether the event of `key` is pending. */
+  pending(key: number): boolean {
+    return this.pos[key] >= 0;
+  }
+
   /** Schedules a one-off event; events at the same time fire in the order they were scheduled. */
-  push(time: number, kind: number, target: number, token: number): void {
+  push(time: number, kind: number, target: number): void {
     const slot = this.free.length > 0 ? this.free.pop()! : this.newSlot();
-    this.set(slot, time, kind, target, token);
+    this.set(slot, time, kind, target);
     this.insert(slot);
   }
 
   /** Schedules the event of `key`, replacing the one pending for it, if any. */
-  schedule(key: number, time: number, kind: number, target: number, token: number): void {
+  schedule(key: number, time: number, kind: number, target: number): void {
     const i = this.pos[key];
     const old = this.times[key];
-    this.set(key, time, kind, target, token);
+    this.set(key, time, kind, target);
     if (i < 0) this.insert(key);
     // A later (or equal, with a newer sequence) event sinks; an earlier one rises.
     else if (time < old) this.siftUp(i);
@@ -89,17 +98,13 @@ export class EventQueue {
     this.siftUp(this.pos[moved]);
   }
 
-  /**
-   * Removes the earliest event and leaves its fields in `popped*`; returns false when empty.
-   * (Out-fields rather than a returned object keep the hot loop free of allocation.)
-   */
+  /** Removes the earliest event and leaves its fields in `popped*`; returns false when empty. */
   pop(): boolean {
     if (this.n === 0) return false;
     const slot = this.heap[0];
     this.poppedTime = this.times[slot];
     this.poppedKind = this.kinds[slot];
     this.poppedTarget = this.targets[slot];
-    this.poppedToken = this.tokens[slot];
     this.pos[slot] = -1;
     if (this.keyed[slot] === 0) this.free.push(slot);
     const last = --this.n;
@@ -112,17 +117,11 @@ export class EventQueue {
     return true;
   }
 
-  poppedTime = 0;
-  poppedKind = 0;
-  poppedTarget = 0;
-  poppedToken = 0;
-
-  private set(slot: number, time: number, kind: number, target: number, token: number): void {
+  private set(slot: number, time: number, kind: number, target: number): void {
     this.times[slot] = time;
     this.seqs[slot] = this.nextSeq++;
     this.kinds[slot] = kind;
     this.targets[slot] = target;
-    this.tokens[slot] = token;
   }
 
   private insert(slot: number): void {
@@ -194,7 +193,6 @@ export class EventQueue {
       this.seqs = grow64(this.seqs, cap);
       this.kinds = grow32(this.kinds, cap, 0);
       this.targets = grow32(this.targets, cap, 0);
-      this.tokens = grow32(this.tokens, cap, 0);
       this.pos = grow32(this.pos, cap, -1);
       const keyed = new Uint8Array(cap);
       keyed.set(this.keyed);

@@ -1,4 +1,4 @@
-import type { SimCore } from '../engine/core.js';
+import type { Engine } from '../engine/engine.js';
 import type { Kernel } from './kernel.js';
 import type { MachineProfile } from './machine-profile.js';
 import type { Continuation, Task } from './task.js';
@@ -16,7 +16,7 @@ export class FutexMutex<T extends Task> {
   private readonly sleepers: { t: T; next: Continuation<T> }[] = [];
 
   constructor(
-    private readonly sim: SimCore,
+    private readonly sim: Engine,
     private readonly kernel: Kernel<T>,
     private readonly profile: MachineProfile,
   ) {}
@@ -51,12 +51,5 @@ export class FutexMutex<T extends Task> {
     this.sim.counters.syscalls.futex_wake++;
     this.kernel.wake(s.t);
     return this.profile.interpreter.mutexNs + this.sim.cost(this.profile.syscalls.futexWakeNs);
-  }
-
-  /** Forgets a thread (a policy swap moved it elsewhere); it no longer owns or waits. */
-  forget(t: T): void {
-    if (this.owner === t) this.owner = null;
-    const i = this.sleepers.findIndex((s) => s.t === t);
-    if (i >= 0) this.sleepers.splice(i, 1);
   }
 }

@@ -1,4 +1,4 @@
-import { Ev, type SimCore } from '../engine/core.js';
+import type { Engine } from '../engine/engine.js';
 import type { MachineProfile } from './machine-profile.js';
 import { type Continuation, Task, TaskState } from './task.js';
 
@@ -15,9 +15,7 @@ export interface Core<T extends Task = Task> {
   minVruntime: number;
   /** Time the core spent running tasks, ns (for busy shares over a window). */
   busyNs: number;
-  /** Token of the pending slice-end event (0 = none armed). */
-  sliceToken: number;
-  /** Whether a slice-end event is armed for the current task. */
+  /** Whether a slice-end tick is armed for the current task. */
   sliceArmed: boolean;
   /** Event-queue key of its tick. */
   sliceKey: number;
@@ -38,24 +36,25 @@ export type TaskObserver<T extends Task = Task> = (task: T) => void;
  */
 export class Kernel<T extends Task = Task> {
   readonly cores: Core<T>[] = [];
-  private onlineCount = 0;
   private latency = 0;
   private minGranularity = 0;
   private wakeupGranularity = 0;
+  /** Event kinds: a burst ends (target: task), a scheduler tick (target: core), a timer (target: task). */
+  private readonly burstEnd: number;
+  private readonly tick: number;
+  private readonly timer: number;
 
   constructor(
-    private readonly sim: SimCore,
+    private readonly sim: Engine,
     private readonly profile: MachineProfile,
     private readonly tasks: T[],
     cores: number,
     private readonly observe: TaskObserver<T>,
   ) {
+    this.burstEnd = sim.on((id) => this.onBurstEnd(id));
+    this.tick = sim.on((id) => this.onSliceEnd(id));
+    this.timer = sim.on((id) => this.onTimer(id));
     this.setCoreCount(cores);
-  }
-
-  /** Number of online cores. */
-  get coreCount(): number {
-    return this.onlineCount;
   }
 
   // ---- what a running task's continuation may do -------------------------------------------
@@ -104,7 +103,7 @@ export class Kernel<T extends Task = Task> {
   blockFor(task: T, timeoutNs: number, next: Continuation<T>, resumeNs = 0): void {
     this.block(task, next, resumeNs);
     if (task.timerKey < 0) task.timerKey = this.sim.queue.newKey();
-    this.sim.atKeyed(task.timerKey, this.sim.now + timeoutNs, Ev.Timer, task.id, ++task.timerToken);
+    this.sim.schedule(task.timerKey, this.sim.now + timeoutNs, this.timer, task.id);
   }
 
   /** Ends the calling task. */
@@ -161,22 +160,22 @@ export class Kernel<T extends Task = Task> {
     return d > 0 ? d : 0;
   }
 
-  /** Cuts the current burst of a running or queued task so that `left` ns of it remain from now. */
-  setBurstLeft(task: T, left: number): void {
-    if (task.state === TaskState.Running) {
-      task.burstLeft = left;
-      this.armBurst(task);
-    } else {
-      task.burstLeft = left;
-    }
+  /**
+   * Replaces the current burst of a running or queued task: `left` ns of CPU from now, then
+   * `next` (a burst cut short and planned again, or one that ends sooner with another step).
+   */
+  replan(task: T, left: number, next: Continuation<T>): void {
+    task.next = next;
+    task.burstLeft = left;
+    if (task.state === TaskState.Running) this.armBurst(task);
   }
 
   // ---- events ------------------------------------------------------------------------------
 
-  /** A burst ended: run the continuation (stale events are ignored). */
-  onBurstEnd(id: number, token: number): void {
+  /** A burst ended: run the continuation. */
+  private onBurstEnd(id: number): void {
     const task = this.tasks[id];
-    if (token !== task.burstToken || task.state !== TaskState.Running) return;
+    if (task.state !== TaskState.Running) return; // TEMP: old behaviour, a burst armed for a task off its core
     task.burstLeft = 0;
     const next = task.next;
     task.next = null;
@@ -185,10 +184,8 @@ export class Kernel<T extends Task = Task> {
   }
 
   /** A timed wait ran out. */
-  onTimer(id: number, token: number): void {
+  private onTimer(id: number): void {
     const task = this.tasks[id];
-    if (token !== task.timerToken || task.state !== TaskState.Blocked) return;
-    task.timerToken++;
     task.timedOut = true;
     this.sim.counters.wakeups++;
     this.makeRunnable(task, true);
@@ -199,9 +196,9 @@ export class Kernel<T extends Task = Task> {
    * is rescheduled when it has run its ideal slice, or when it is ahead of the leftmost waiting
    * task by more than that slice; the leftmost then runs if its vruntime is smaller.
    */
-  onSliceEnd(coreId: number, token: number): void {
+  private onSliceEnd(coreId: number): void {
     const core = this.cores[coreId];
-    if (token !== core.sliceToken || !core.sliceArmed) return;
+    if (!core.sliceArmed) return;
     core.sliceArmed = false;
     const curr = core.curr;
     if (curr === null || core.rq.length === 0) return;
@@ -235,7 +232,6 @@ export class Kernel<T extends Task = Task> {
         rq: [],
         minVruntime: this.cores.length > 0 ? this.cores[0].minVruntime : 0,
         busyNs: 0,
-        sliceToken: 0,
         sliceArmed: false,
         sliceKey: this.sim.queue.newKey(),
         sliceStart: 0,
@@ -261,7 +257,6 @@ export class Kernel<T extends Task = Task> {
         core.sliceArmed = false;
       }
     }
-    this.onlineCount = n;
     const f = 1 + Math.floor(Math.log2(Math.min(n, 8)));
     this.latency = this.profile.scheduler.latencyNs * f;
     this.minGranularity = this.profile.scheduler.minGranularityNs * f;
@@ -280,17 +275,15 @@ export class Kernel<T extends Task = Task> {
     const from = task.runFrom > now ? task.runFrom : now;
     task.burstFrom = from;
     if (task.burstKey < 0) task.burstKey = this.sim.queue.newKey();
-    this.sim.atKeyed(task.burstKey, from + task.burstLeft, Ev.BurstEnd, task.id, ++task.burstToken);
+    this.sim.schedule(task.burstKey, from + task.burstLeft, this.burstEnd, task.id);
   }
 
   /** Drops a task's pending burst end (it left its core). */
   private cancelBurst(task: T): void {
-    task.burstToken++;
     if (task.burstKey >= 0) this.sim.queue.cancel(task.burstKey);
   }
 
   private cancelTimer(task: T): void {
-    task.timerToken++;
     if (task.timerKey >= 0) this.sim.queue.cancel(task.timerKey);
   }
 
@@ -352,7 +345,6 @@ export class Kernel<T extends Task = Task> {
     if (t.state === TaskState.Runnable) t.runnableNs += now - t.runnableSince;
     t.state = TaskState.Running;
     t.core = core.id;
-    t.dispatchedAt = now;
     t.runFrom = now + latency;
     core.sliceStart = t.runFrom;
     core.sliceArmed = false;
@@ -374,7 +366,7 @@ export class Kernel<T extends Task = Task> {
     const tick = this.profile.scheduler.tickNs;
     const next = (Math.floor(this.sim.now / tick) + 1) * tick;
     core.sliceArmed = true;
-    this.sim.atKeyed(core.sliceKey, next, Ev.SliceEnd, core.id, ++core.sliceToken);
+    this.sim.schedule(core.sliceKey, next, this.tick, core.id);
   }
 
   /** Gives an idle core its next task: its own queue first, else one pulled from the busiest. */

@@ -17,9 +17,9 @@ export type TaskState = (typeof TaskState)[keyof typeof TaskState];
 export type Continuation<T extends Task = Task> = (task: T) => void;
 
 /**
- * An OS thread as the simulated kernel sees it. Python threads and outside actors (a client
- * process) are both tasks; what runs on them is decided by continuations set by the workload
- * runner and the GIL policies.
+ * An OS thread as the simulated kernel sees it: scheduler state and CPU accounting, nothing
+ * else. The kernel is the only writer of these fields. What runs on a task is decided by the
+ * continuations its owner (the interpreter, a GIL policy) hands the kernel.
  */
 export class Task {
   /** Index in the simulation's task table; stable for the whole run. */
@@ -37,25 +37,18 @@ export class Task {
   burstLeft = 0;
   /** Instant from which the current burst makes progress (after any switch-in latency). */
   burstFrom = 0;
-  /** What to run when the burst ends. */
+  /** What to run when the burst ends (or, while blocked, once woken and back on a core). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- set by the kernel's typed API only
   next: Continuation<any> | null = null;
-  /** Token of the pending burst-end event; bumping it cancels that event. */
-  burstToken = 0;
-  /** Token of the pending timer (timed wait, sleep); bumping it cancels the timer. */
-  timerToken = 0;
-  /** Event-queue key of its burst end (-1 until first used). */
+  /** Event-queue key of its burst end (-1 until first used); pending exactly while a burst runs. */
   burstKey = -1;
-  /** Event-queue key of its timer (-1 until first used). */
+  /** Event-queue key of its timer (-1 until first used); pending exactly while a timed block lasts. */
   timerKey = -1;
   /** Set when the last timed block ended by its timeout rather than by a wake-up. */
   timedOut = false;
 
-  /** Instant the task was put on its core (start of this stint, including switch-in latency). */
-  dispatchedAt = 0;
-  /** Instant from which this stint makes progress (dispatch + latency). */
+  /** Instant from which this stint on a core makes progress (dispatch + latency). */
   runFrom = 0;
-
   /** CPU time consumed, ns. */
   cpuNs = 0;
   /** Time runnable but waiting for a core, ns. */

@@ -8,80 +8,53 @@
  * (PEP 703 measured 6% on Skylake and 5% on Zen 3; PEP 779 about 10%). The profile's
  * `freeThreadedOverhead` says how much on the simulated machine.
  */
-import type { SimThread } from '../workloads/sim-thread.js';
-import { Activity } from '../workloads/sim-thread.js';
-import { emptyView, type GilPolicy, type GilView, type Next, type PolicyHost, type PolicyState } from './policy.js';
+import type { PyThread } from '../interpreter/py-thread.js';
+import { Activity } from '../interpreter/py-thread.js';
+import { PlainPython } from './plain-python.js';
+import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext } from './policy.js';
 
 export class FreeThreaded implements GilPolicy {
   readonly name = 'free-threaded' as const;
   readonly interpreter = 'py3' as const;
   readonly speedFactor: number;
-  private checkInterval: number;
-  private switchIntervalNs: number;
-  private readonly threaded: boolean;
-  private readonly host: PolicyHost;
+  /** Python code runs to the end of its loop: no check point ever acts. */
+  private readonly python: PlainPython;
 
-  constructor(host: PolicyHost, state: PolicyState) {
-    this.host = host;
-    this.speedFactor = 1 + host.profile.interpreter.freeThreadedOverhead;
-    this.checkInterval = state.checkInterval;
-    this.switchIntervalNs = state.switchIntervalNs;
-    this.threaded = state.threaded;
+  constructor(private readonly ctx: PolicyContext) {
+    this.speedFactor = 1 + ctx.profile.interpreter.freeThreadedOverhead;
+    this.python = new PlainPython(ctx, this, { due: () => false, ticksUntil: () => Infinity, check: (t, next) => next(t) });
   }
 
-  takeGil(t: SimThread, next: Next): void {
-    this.host.setActivity(t, Activity.Python);
+  takeGil(t: PyThread, next: Next): void {
+    this.ctx.book.activity(t, Activity.Python);
     next(t);
   }
 
-  dropGil(t: SimThread, next: Next): void {
+  dropGil(t: PyThread, next: Next): void {
     next(t);
   }
 
-  ticksUntilCheck(): number {
-    return Infinity;
+  runPython(t: PyThread): void {
+    this.python.run(t);
   }
 
-  consumeTicks(): void {}
-
-  checkDue(): boolean {
-    return false;
+  runCCall(t: PyThread, ns: number): void {
+    this.python.runCCall(t, ns);
   }
 
-  checkOverheadNs(): number {
-    return 0;
+  settle(t: PyThread): void {
+    this.python.settle(t);
   }
 
-  check(t: SimThread, next: Next): void {
-    next(t);
-  }
+  changed(): void {}
 
-  quietWindowNs(): number {
-    return -1;
-  }
-
-  checkPeriodTicks(): number {
-    return Infinity;
-  }
-
-  commitQuietChecks(): void {}
-
-  holder(): SimThread | null {
+  holder(): PyThread | null {
     return null;
   }
 
-  setCheckInterval(ticks: number): void {
-    this.checkInterval = ticks;
-  }
-
-  setSwitchInterval(ns: number): void {
-    this.switchIntervalNs = ns;
-  }
-
-  addPendingCall(): void {}
-
-  state(): PolicyState {
-    return { holder: null, threaded: this.threaded, checkInterval: this.checkInterval, switchIntervalNs: this.switchIntervalNs };
+  /** Threads running Python must take the next policy's GIL before they go on with their loop. */
+  handover(threads: readonly PyThread[]): Handover[] {
+    return threads.filter((t) => t.activity === Activity.Python && t.burst.active).map((t): Handover => ({ t, at: 'running', next: 'python' }));
   }
 
   view(): GilView {

@@ -1,47 +1,58 @@
-import type { SimCore } from '../engine/core.js';
+import type { Engine } from '../engine/engine.js';
+import type { PythonBursts } from '../interpreter/python-bursts.js';
+import type { GilPort, Next } from '../interpreter/gil-port.js';
+import type { PyThread } from '../interpreter/py-thread.js';
 import type { Kernel } from '../os/kernel.js';
-import type { InterpreterName, MachineProfile } from '../os/machine-profile.js';
-import type { Activity, SimThread } from '../workloads/sim-thread.js';
+import type { MachineProfile } from '../os/machine-profile.js';
+import type { GilBook } from './gil-book.js';
 
-/** The GIL policies gil-top simulates. */
-export const policyNames = ['py2', 'py3', 'free-threaded'] as const;
-export type PolicyName = (typeof policyNames)[number];
+export type { Next };
 
-/** Continuation of a thread once a policy is done with it. */
-export type Next = (t: SimThread) => void;
+/** What every policy works with. A policy decides; the kernel carries out (bursts, sleeps, wakes). */
+export interface PolicyContext {
+  readonly engine: Engine;
+  readonly kernel: Kernel<PyThread>;
+  readonly profile: MachineProfile;
+  /** Runs Python work in bursts. */
+  readonly bursts: PythonBursts;
+  /** Counts acquisitions, switches and held/wait times; records what threads do for the trace. */
+  readonly book: GilBook;
+  /** The thread goes on with its program (after a loop or a C call). */
+  readonly step: Next;
+}
 
 /**
- * What a policy may use. A policy decides; the engine carries out (bursts of CPU, sleeps,
- * wakes), so that every syscall, wake-up and context switch is counted in one place.
+ * What a Python process keeps whichever GIL it runs: owned by the process, read by its policy
+ * (a reference, not a copy, so a swap carries nothing over and nothing can get out of step).
  */
-export interface PolicyHost {
-  readonly sim: SimCore;
-  readonly kernel: Kernel<SimThread>;
-  readonly profile: MachineProfile;
-  /** A cost from the profile with the machine's jitter applied (seeded). */
-  cost(ns: number): number;
-  /** Cuts the holder's Python burst at its next check point, so it sees the eval breaker. */
-  interrupt(t: SimThread): void;
-  /** Records what a thread is doing (for the trace and the timeline). */
-  setActivity(t: SimThread, a: Activity): void;
-  /** Marks a wake-up in vain on the trace. */
-  markSpurious(t: SimThread): void;
-  /** Bookkeeping when a thread takes the GIL (counters, per-thread times). */
-  gilTaken(t: SimThread, previousHolder: SimThread | null): void;
-  /** Bookkeeping when a thread lets the GIL go. */
-  gilReleased(t: SimThread): void;
-  /** Ticks of Python work done since the start of the thread's current burst (or its last check, in a bulk). */
-  ticksIntoBurst(t: SimThread): number;
-  /** For how long a bulk holder stays inside its current segment (-1 in a window, Infinity off its core). */
-  bulkQuietFor(t: SimThread): number;
-  /** Whether a holder running a bulk of quiet checks is inside a check's window right now. */
-  bulkWindowOpen(t: SimThread): boolean;
+export interface ProcessSettings {
+  /** Python 2 `sys.setcheckinterval`, ticks. */
+  checkInterval: number;
+  /** Python 3 `sys.setswitchinterval`, ns. */
+  switchIntervalNs: number;
+  /** A signal's Python handler waits to be run (`pendingcalls_to_do`). */
+  pendingCalls: boolean;
   /**
-   * Ends a holder's bulk of quiet checks where it stands: inside a window, its burst ends with
-   * the window and `onWindowEnd` runs (or, if null, it goes on with a fresh segment); inside a
-   * segment, it goes on with a fresh segment to its next check.
+   * Whether the process ever started a thread. Python 2 creates its GIL only then
+   * (PyEval_InitThreads): a single-threaded program never releases or takes a lock.
    */
-  cutBulk(t: SimThread, onWindowEnd: Next | null): void;
+  readonly threaded: boolean;
+}
+
+/** What changed in a process's settings, for the policy to act on at this instant. */
+export type SettingChange = 'checkInterval' | 'switchInterval' | 'signal';
+
+/**
+ * Where a thread stands in a policy's code when the user swaps the policy, and how it goes on
+ * under the next one: `holding` (the GIL is its, `next` continues it), `taking` (it must take the
+ * new GIL, then `next`), `dropping` (it let the GIL go and goes on to `next`), `running` (it runs
+ * Python without a GIL and must take the new one before it goes on with its loop).
+ */
+export interface Handover {
+  t: PyThread;
+  at: 'holding' | 'taking' | 'dropping' | 'running';
+  /** How the thread goes on; `python`: with its loop, `afterCheck`: with its loop, past a check. */
+  next: Next | 'python' | 'afterCheck';
 }
 
 /** What the dashboard shows of a GIL: read by snapshots, never written through. */
@@ -70,66 +81,27 @@ export interface GilView {
   switchNumber: number | null;
 }
 
-/** State carried across a policy swap: who holds the GIL and the user's intervals. */
-export interface PolicyState {
-  holder: SimThread | null;
-  /**
-   * Whether the process ever started a thread. Python 2 creates its GIL only then
-   * (PyEval_InitThreads): a single-threaded program never releases or takes a lock.
-   */
-  threaded: boolean;
-  checkInterval: number;
-  switchIntervalNs: number;
-}
+/** The GIL policies gil-top simulates (the registry in `registry.ts` builds them). */
+export const policyNames = ['py2', 'py3', 'free-threaded'] as const;
+export type PolicyName = (typeof policyNames)[number];
 
 /**
- * A GIL, one instance per Python process. Methods that take a `next` continue the thread
- * through `next` once done (possibly after bursts and sleeps); the others are immediate.
+ * A GIL, one instance per Python process. It owns everything it keeps per thread (a record of its
+ * own, never fields on the thread) and the way Python code runs under it, fast paths included.
+ * Methods that take a `next` continue the thread through `next` once done (possibly after bursts
+ * and sleeps); the others act at once.
  */
-export interface GilPolicy {
+export interface GilPolicy extends GilPort {
   readonly name: PolicyName;
-  /** Whose interpreter speed applies. */
-  readonly interpreter: InterpreterName;
-  /** Factor on the interpreter's cost per iteration (free-threaded builds are slower). */
-  readonly speedFactor: number;
 
-  /** `take_gil`: `next` runs once `t` holds the GIL. */
-  takeGil(t: SimThread, next: Next): void;
-  /** `drop_gil` before blocking I/O or at the end of a thread: `next` runs once it is released. */
-  dropGil(t: SimThread, next: Next): void;
-
-  /** Ticks of Python work `t` may do before it reaches a check that needs the policy. */
-  ticksUntilCheck(t: SimThread): number;
-  /** Counts `n` ticks of Python work done by the holder. */
-  consumeTicks(n: number): void;
-  /** Whether the holder must run a check now. */
-  checkDue(t: SimThread): boolean;
-  /** CPU the check costs the holder before its decisive step (added to the segment before it). */
-  checkOverheadNs(): number;
-  /** Runs the check; `next` runs once `t` holds the GIL again. */
-  check(t: SimThread, next: Next): void;
-
-  /**
-   * Whether the coming checks would touch nobody (no sleeper to wake, no signal): then the
-   * holder may run many of them in one burst. Returns how long each check's window lasts (the
-   * syscall during which the GIL can be taken from it; 0 if none), or -1 when not quiet.
-   */
-  quietWindowNs(t: SimThread): number;
-  /** Ticks from one check to the next when nothing intervenes. */
-  checkPeriodTicks(): number;
-  /** Counts `n` quiet checks done in one burst; `paidWake`: each made a futex_wake (someone waited). */
-  commitQuietChecks(t: SimThread, n: number, paidWake: boolean): void;
-
+  /** Re-plans `t`'s Python burst from where it stands (its settings or interpreter changed). */
+  settle(t: PyThread): void;
+  /** A process setting changed (interval, a signal arrived): act on it at this instant. */
+  changed(what: SettingChange): void;
   /** Thread holding the GIL (also during a Python 2 check), or null. */
-  holder(): SimThread | null;
-  /** `sys.setcheckinterval`. */
-  setCheckInterval(ticks: number): void;
-  /** `sys.setswitchinterval`, ns. */
-  setSwitchInterval(ns: number): void;
-  /** A signal arrives: its handler becomes a pending call. */
-  addPendingCall(): void;
-  /** State for a swap to another policy. */
-  state(): PolicyState;
+  holder(): PyThread | null;
+  /** Where each of the process's `threads` stands in this policy's code, for a swap; the policy is done after it. */
+  handover(threads: readonly PyThread[]): Handover[];
   /** What the dashboard shows. */
   view(): GilView;
 }

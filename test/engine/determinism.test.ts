@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../src/engine/simulation.js';
-import type { ControlAction } from '../../src/engine/types.js';
+import { Simulation } from '../../src/model/simulation.js';
+import type { ControlAction } from '../../src/model/control.js';
 import { config, countdownThread } from '../helpers.js';
 
 function run(slices: number[], seed = '1', actions: [number, ControlAction][] = []) {

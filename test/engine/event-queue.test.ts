@@ -5,11 +5,11 @@ import { EventQueue } from '../../src/engine/event-queue.js';
 describe('EventQueue', () => {
   it('pops events by time, and events at the same time in the order they were pushed', () => {
     const q = new EventQueue(2);
-    q.push(5, 1, 10, 0);
-    q.push(3, 1, 11, 0);
-    q.push(5, 1, 12, 0);
-    q.push(3, 1, 13, 0);
-    q.push(1, 1, 14, 0);
+    q.push(5, 1, 10);
+    q.push(3, 1, 11);
+    q.push(5, 1, 12);
+    q.push(3, 1, 13);
+    q.push(1, 1, 14);
     const order: number[] = [];
     while (q.pop()) order.push(q.poppedTarget);
     expect(order).toEqual([14, 11, 13, 10, 12]);
@@ -19,7 +19,7 @@ describe('EventQueue', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 300 }), (times) => {
         const q = new EventQueue(1);
-        times.forEach((t, i) => q.push(t, 0, i, 0));
+        times.forEach((t, i) => q.push(t, 0, i));
         const expected = times.map((t, i) => [t, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
         const got: number[] = [];
         while (q.pop()) got.push(q.poppedTarget);
@@ -31,8 +31,8 @@ describe('EventQueue', () => {
   it('reports the earliest time, Infinity when empty', () => {
     const q = new EventQueue();
     expect(q.peekTime()).toBe(Infinity);
-    q.push(7, 0, 0, 0);
-    q.push(2, 0, 0, 0);
+    q.push(7, 0, 0);
+    q.push(2, 0, 0);
     expect(q.peekTime()).toBe(2);
     expect(q.size).toBe(2);
   });
@@ -53,10 +53,10 @@ describe('EventQueue', () => {
         let target = 0;
         for (const o of list) {
           if (o.op === 'push') {
-            q.push(o.time, 0, target, 0);
+            q.push(o.time, 0, target);
             pending.push([o.time, seq++, target++, -1]);
           } else if (o.op === 'schedule') {
-            q.schedule(keys[o.key], o.time, 0, target, 0);
+            q.schedule(keys[o.key], o.time, 0, target);
             pending = pending.filter((e) => e[3] !== o.key);
             pending.push([o.time, seq++, target++, o.key]);
           } else if (o.op === 'cancel') {

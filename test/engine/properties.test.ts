@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../src/engine/simulation.js';
-import type { ControlAction, ThreadSpec } from '../../src/engine/types.js';
-import { TaskState } from '../../src/os/task.js';
-import { policyNames } from '../../src/policies/policy.js';
-import { loopKinds } from '../../src/workloads/loops.js';
-import type { OpSpec } from '../../src/workloads/program.js';
-import { Activity } from '../../src/workloads/sim-thread.js';
+import { Simulation } from '../../src/model/simulation.js';
+import type { ControlAction } from '../../src/model/control.js';
+import type { ThreadSpec } from '../../src/model/types.js';
+import { policyNames } from '../../src/model/index.js';
+import { loopKinds } from '../../src/interpreter/loops.js';
+import type { OpSpec } from '../../src/interpreter/program.js';
 import { config } from '../helpers.js';
 
 const op: fc.Arbitrary<OpSpec> = fc.oneof(
@@ -50,7 +49,7 @@ describe('properties over random machines, workloads and hot swaps', () => {
             sim.apply(a);
             if (a.type === 'policy') policy = a.policy;
           }
-          if (next < s.actions.length && sim.sim.queue.peekTime() > s.actions[next][0]) {
+          if (next < s.actions.length && sim.nextEventTime() > s.actions[next][0]) {
             sim.runUntil(s.actions[next][0]);
             continue;
           }
@@ -58,20 +57,14 @@ describe('properties over random machines, workloads and hot swaps', () => {
           // Plain checks on the hot path (expect() per event would dominate the run).
           if (sim.now < last) throw new Error(`time went back from ${last} to ${sim.now}`);
           last = sim.now;
-          let inPython = 0;
-          for (const t of sim.threads) {
-            if (t.state !== TaskState.Running) continue;
-            if (sim.kernel.cores[t.core].curr !== t) throw new Error(`${t.name} runs on core ${t.core}, which runs something else`);
-            if (t.activity === Activity.Python && t.inSegment && t.runFrom < sim.now) inPython++;
-          }
-          for (const c of sim.kernel.cores) if (c.curr !== null && c.curr.core !== c.id) throw new Error(`core ${c.id} runs ${c.curr.name}, which is on core ${c.curr.core}`);
-          // Under a GIL, at most one thread runs Python (a segment of a loop) at any instant.
-          if (policy !== 'free-threaded' && inPython > 1) throw new Error(`${inPython} threads run Python at once under ${policy}`);
+          const broken = sim.invariantViolation();
+          if (broken !== null) throw new Error(`at ${sim.now} ns under ${policy}: ${broken}`);
           if (++guard > 2_000_000) throw new Error('livelock: too many events');
         }
         const c = sim.snapshot().counters;
         expect(c.gilSwitches).toBeLessThanOrEqual(c.gilAcquisitions);
-        for (let i = 0; i < s.threads.length; i++) expect(sim.threads[i].ticksDone).toBe(ticksAsked(s.threads[i].program));
+        const done = sim.pythonTicksDone();
+        for (let i = 0; i < s.threads.length; i++) expect(done[i]).toBe(ticksAsked(s.threads[i].program));
       }),
       { numRuns: 50 },
     );

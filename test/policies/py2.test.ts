@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../src/engine/simulation.js';
+import { Simulation } from '../../src/model/simulation.js';
 import { config, countdownThread } from '../helpers.js';
 
 function run(cores: number, checkInterval = 100, n = 1_000_000) {

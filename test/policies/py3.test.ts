@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../src/engine/simulation.js';
+import { Simulation } from '../../src/model/simulation.js';
 import { config, countdownThread } from '../helpers.js';
 
 function run(cores: number, interval = 5_000_000, n = 2_000_000) {

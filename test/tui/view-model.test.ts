@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadPreset } from '../../src/config/load.js';
-import type { Snapshot } from '../../src/engine/types.js';
+import type { Snapshot } from '../../src/model/types.js';
 import { SessionDriver } from '../../src/session/driver.js';
 import { ThreadView } from '../../src/model/index.js';
 import { describeFor, generalDescriptions } from '../../src/tui/descriptions.js';

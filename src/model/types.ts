@@ -1,8 +1,8 @@
-import type { MachineProfile } from '../os/machine-profile.js';
 import type { GilView, PolicyName } from '../policies/policy.js';
-import type { OpSpec } from '../workloads/program.js';
-import type { Counters } from './counters.js';
-import type { ThreadViewName } from './trace.js';
+import type { MachineProfile } from '../os/machine-profile.js';
+import type { OpSpec } from '../interpreter/program.js';
+import type { Counters } from '../engine/counters.js';
+import type { ThreadViewName } from '../engine/trace.js';
 
 /** A thread (or an outside actor) as a preset describes it. */
 export interface ThreadSpec {
@@ -35,15 +35,6 @@ export interface SimConfig {
   /** Outside actors: processes that run no Python and take no GIL (a client). */
   actors: ThreadSpec[];
 }
-
-/** Something the user does while the simulation runs; it takes effect at the current instant. */
-export type ControlAction =
-  | { type: 'policy'; policy: PolicyName }
-  | { type: 'checkInterval'; ticks: number }
-  | { type: 'switchInterval'; ns: number }
-  | { type: 'cores'; cores: number }
-  /** A signal (Ctrl+C) arrives: its Python handler becomes a pending call. */
-  | { type: 'signal' };
 
 /** One core at the instant of a snapshot. */
 export interface CoreSnapshot {

@@ -1,4 +1,4 @@
-import type { SimThread } from './sim-thread.js';
+import type { PyThread } from './py-thread.js';
 
 /**
  * One end of a loopback TCP connection: what has arrived and not yet been read, what is still
@@ -10,8 +10,6 @@ export class Connection {
   readonly id: number;
   /** Socket name from the preset. */
   readonly socket: string;
-  /** `server` for the end that accepts, `client` for the end that connects. */
-  readonly side: 'server' | 'client';
   /** The other end. */
   peer!: Connection;
   /** Messages arrived and unread; a 0 is an end of file. */
@@ -19,13 +17,12 @@ export class Connection {
   /** Messages sent towards this end and not yet arrived, in order. */
   readonly inFlight: number[] = [];
   /** Thread asleep in `recv` (or `accept`) on this end. */
-  reader: SimThread | null = null;
+  reader: PyThread | null = null;
   /** Whether the client end has connected (for the server's `accept`). */
   connected = false;
 
-  constructor(id: number, socket: string, side: 'server' | 'client') {
+  constructor(id: number, socket: string) {
     this.id = id;
     this.socket = socket;
-    this.side = side;
   }
 }

@@ -1,0 +1,33 @@
+import type { InterpreterName, MachineProfile } from '../os/machine-profile.js';
+import type { PythonWork, PyThread } from './py-thread.js';
+
+/** Continuation of a thread once the GIL is done with it. */
+export type Next = (t: PyThread) => void;
+
+/**
+ * What the interpreter needs from the GIL of a thread's process: the calls CPython makes into
+ * its GIL (PyEval_RestoreThread, PyEval_SaveThread) and the running of Python code under it.
+ * Every GIL policy provides it (src/policies); the interpreter knows no policy.
+ */
+export interface GilPort {
+  /** Whose interpreter speed applies. */
+  readonly interpreter: InterpreterName;
+  /** Factor on the interpreter's cost per iteration (free-threaded builds are slower). */
+  readonly speedFactor: number;
+  /** `take_gil` (PyEval_RestoreThread): `next` runs once `t` holds the GIL. */
+  takeGil(t: PyThread, next: Next): void;
+  /** `drop_gil` (PyEval_SaveThread) before blocking I/O or at the end: `next` runs once it is released. */
+  dropGil(t: PyThread, next: Next): void;
+  /** Runs the holder's loop (`t.work`) to its end, checks included; then the thread goes on with its program. */
+  runPython(t: PyThread, entry?: 'loop' | 'afterCheck'): void;
+  /** Runs a C call of `ns` holding the GIL (no check point inside); then the thread goes on with its program. */
+  runCCall(t: PyThread, ns: number): void;
+}
+
+/** Nanoseconds per tick of a thread's current loop under a GIL's interpreter, on the profile's machine. */
+export function tickCost(profile: MachineProfile, gil: Pick<GilPort, 'interpreter' | 'speedFactor'>, work: PythonWork): number {
+  const kind = work.kind;
+  const perIteration = profile.interpreter.nsPerIteration[kind.name]?.[gil.interpreter];
+  if (perIteration === undefined) throw new Error(`the machine profile has no cost for ${kind.name} under ${gil.interpreter}`);
+  return (perIteration * gil.speedFactor) / kind.ticksPerIteration;
+}

@@ -1,0 +1,236 @@
+import type { Engine } from '../engine/engine.js';
+import type { Kernel } from '../os/kernel.js';
+import type { MachineProfile } from '../os/machine-profile.js';
+import { type GilPort, tickCost } from './gil-port.js';
+import { loopKinds } from './loops.js';
+import { Ins } from './program.js';
+import { Activity, type PyThread } from './py-thread.js';
+import type { Connection } from './socket.js';
+
+/** What the runner needs from the model around it. */
+export interface RunnerHost {
+  readonly engine: Engine;
+  readonly kernel: Kernel<PyThread>;
+  readonly profile: MachineProfile;
+  /** The GIL of a thread's process. */
+  gilOf(t: PyThread): GilPort;
+  /** Records what a thread is doing (for the trace and the timeline). */
+  setActivity(t: PyThread, a: Activity): void;
+  /** A thread ran the last instruction of its program. */
+  threadFinished(t: PyThread): void;
+  /** A client finished a request that took `latencyNs`. */
+  requestDone(t: PyThread, latencyNs: number): void;
+}
+
+/**
+ * Executes programs: steps through a thread's instructions, hands Python loops and C calls to the
+ * GIL of its process (which runs them, checks included), and performs I/O the way CPython does,
+ * releasing the GIL around every blocking call (Py_BEGIN_ALLOW_THREADS) and taking it back
+ * afterwards (Py_END_ALLOW_THREADS), whether or not the call blocked.
+ */
+export class Runner {
+  /** Event kinds: bytes arrive at a connection end (target: end), a delayed thread starts (target: thread). */
+  private readonly deliver: number;
+  private readonly delayedStart: number;
+
+  constructor(
+    private readonly host: RunnerHost,
+    private readonly threads: readonly PyThread[],
+    private readonly ends: readonly Connection[],
+  ) {
+    this.deliver = host.engine.on((id) => this.onDeliver(id));
+    this.delayedStart = host.engine.on((id) => this.start(this.threads[id]));
+  }
+
+  /** Starts a thread now, or after its start delay. A Python thread first takes its GIL (PyEval_AcquireThread). */
+  launch(t: PyThread): void {
+    if (t.startNs > 0) this.host.engine.after(t.startNs, this.delayedStart, t.id);
+    else this.start(t);
+  }
+
+  private start(t: PyThread): void {
+    this.host.kernel.start(t, this.begin);
+  }
+
+  private readonly begin = (t: PyThread): void => {
+    if (t.python) this.host.gilOf(t).takeGil(t, this.step);
+    else this.step(t);
+  };
+
+  // ---- stepping through the program -----------------------------------------------------------
+
+  /** Runs instructions until one takes time (a burst or a sleep); control flow takes none. */
+  readonly step = (t: PyThread): void => {
+    const code = t.program.code;
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      if (t.pc >= code.length) {
+        this.end(t);
+        return;
+      }
+      const ins = code[t.pc++];
+      switch (ins.code) {
+        case Ins.Loop: {
+          const gil = this.host.gilOf(t);
+          t.work.start(loopKinds[ins.kind], ins.n);
+          t.work.nsPerTick = tickCost(this.host.profile, gil, t.work);
+          gil.runPython(t);
+          return;
+        }
+        case Ins.CCall:
+          this.host.gilOf(t).runCCall(t, ins.n);
+          return;
+        case Ins.Work:
+          this.host.setActivity(t, Activity.Work);
+          this.host.kernel.run(t, ins.n, this.step);
+          return;
+        case Ins.Sleep:
+        case Ins.Accept:
+        case Ins.Connect:
+        case Ins.Recv:
+        case Ins.Send:
+        case Ins.Close:
+          this.io(t);
+          return;
+        case Ins.RepeatBegin:
+          t.repeatLeft[ins.depth] = ins.n;
+          if (ins.n === 0) t.pc = ins.jump;
+          break;
+        case Ins.RepeatEnd:
+          if (t.repeatLeft[ins.depth] < 0 || --t.repeatLeft[ins.depth] > 0) t.pc = ins.jump + 1;
+          break;
+        case Ins.RequestBegin:
+          t.requestStart = this.host.engine.now;
+          break;
+        case Ins.RequestEnd:
+          t.requests++;
+          this.host.requestDone(t, this.host.engine.now - t.requestStart);
+          break;
+      }
+    }
+    throw new Error(`thread ${t.name} loops without doing anything that takes time`);
+  };
+
+  private end(t: PyThread): void {
+    if (t.python) this.host.gilOf(t).dropGil(t, this.exit);
+    else this.exit(t);
+  }
+
+  private readonly exit = (t: PyThread): void => {
+    this.host.setActivity(t, Activity.Done);
+    t.finishedAt = this.host.engine.now;
+    this.host.kernel.exit(t);
+    this.host.threadFinished(t);
+  };
+
+  // ---- I/O ------------------------------------------------------------------------------------
+
+  /** Py_BEGIN_ALLOW_THREADS; the system call; Py_END_ALLOW_THREADS. */
+  private io(t: PyThread): void {
+    if (t.python) this.host.gilOf(t).dropGil(t, this.syscall);
+    else this.syscall(t);
+  }
+
+  private readonly ioDone = (t: PyThread): void => {
+    if (t.python) this.host.gilOf(t).takeGil(t, this.step);
+    else this.step(t);
+  };
+
+  private readonly syscall = (t: PyThread): void => {
+    const ins = t.program.code[t.pc - 1];
+    const { engine, kernel, profile } = this.host;
+    const s = profile.syscalls;
+    const c = engine.counters.syscalls;
+    this.host.setActivity(t, ins.code === Ins.Sleep ? Activity.Sleep : Activity.Io);
+    switch (ins.code) {
+      case Ins.Sleep:
+        c.clock_nanosleep++;
+        kernel.run(t, engine.cost(s.sleepNs), (t) => kernel.blockFor(t, ins.n, this.ioDone));
+        return;
+      case Ins.Accept: {
+        c.accept++;
+        const end = t.ends.get(ins.socket)!;
+        if (end.connected) kernel.run(t, engine.cost(s.acceptNs), this.ioDone);
+        else {
+          end.reader = t;
+          kernel.block(t, (t) => kernel.run(t, engine.cost(s.acceptNs), this.ioDone));
+        }
+        return;
+      }
+      case Ins.Connect:
+        c.connect++;
+        kernel.run(t, engine.cost(s.connectNs), this.connected);
+        return;
+      case Ins.Recv: {
+        c.recv++;
+        const end = t.ends.get(ins.socket)!;
+        if (end.inbox.length > 0) kernel.run(t, engine.cost(s.recvNs), this.received);
+        else {
+          end.reader = t;
+          kernel.block(t, this.recvWoken);
+        }
+        return;
+      }
+      case Ins.Send:
+        c.send++;
+        kernel.run(t, engine.cost(s.sendNs), this.sent);
+        return;
+      case Ins.Close:
+        c.close++;
+        kernel.run(t, engine.cost(s.closeNs), this.closed);
+        return;
+    }
+  };
+
+  private readonly connected = (t: PyThread): void => {
+    const end = t.ends.get(t.program.code[t.pc - 1].socket)!;
+    const server = end.peer;
+    server.connected = true;
+    end.connected = true;
+    this.wakeReader(server);
+    this.ioDone(t);
+  };
+
+  private readonly recvWoken = (t: PyThread): void => {
+    this.host.kernel.run(t, this.host.engine.cost(this.host.profile.syscalls.recvNs), this.received);
+  };
+
+  private readonly received = (t: PyThread): void => {
+    const ins = t.program.code[t.pc - 1];
+    const bytes = t.ends.get(ins.socket)!.inbox.shift()!;
+    t.lastRecv = bytes;
+    if (bytes === 0) t.pc = ins.jump; // end of file: `if not data: break`
+    this.ioDone(t);
+  };
+
+  private readonly sent = (t: PyThread): void => {
+    const ins = t.program.code[t.pc - 1];
+    this.transmit(t.ends.get(ins.socket)!, ins.n >= 0 ? ins.n : t.lastRecv);
+    this.ioDone(t);
+  };
+
+  private readonly closed = (t: PyThread): void => {
+    this.transmit(t.ends.get(t.program.code[t.pc - 1].socket)!, 0);
+    this.ioDone(t);
+  };
+
+  private transmit(from: Connection, bytes: number): void {
+    const to = from.peer;
+    to.inFlight.push(bytes);
+    this.host.engine.after(this.host.profile.syscalls.loopbackLatencyNs, this.deliver, to.id);
+  }
+
+  /** Bytes (or an end of file) arrive at a connection end. */
+  private onDeliver(endId: number): void {
+    const end = this.ends[endId];
+    end.inbox.push(end.inFlight.shift()!);
+    this.wakeReader(end);
+  }
+
+  private wakeReader(end: Connection): void {
+    const r = end.reader;
+    if (r !== null) {
+      end.reader = null;
+      this.host.kernel.wake(r);
+    }
+  }
+}

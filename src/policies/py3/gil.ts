@@ -1,0 +1,393 @@
+/*
+ * How the Python 3 GIL works (CPython 3.2-3.11 Python/ceval_gil.h, 3.12+ ceval_gil.c)
+ * ==================================================================================
+ *
+ * The GIL is a boolean, `locked`, guarded by a mutex and signalled through a condition
+ * variable `cond`. A thread that wants it while it is taken waits on `cond` with a timeout of
+ * `interval` (sys.setswitchinterval, 5 ms by default). If the wait times out and no switch
+ * happened meanwhile (`switch_number` unchanged), it sets `gil_drop_request`, which the holder
+ * sees at its next eval-breaker check point: it drops the GIL and, since FORCE_SWITCHING is on,
+ * waits on `switch_cond` until another thread has taken it, then queues for it again. Each
+ * forced switch is thus two sleep/wake hand-offs.
+ *
+ * `drop_gil` signals `cond`, which wakes one waiter. A woken waiter that finds the GIL taken
+ * again starts a new, full interval: that is the convoy effect (bpo-7946): an I/O thread that
+ * drops the GIL for every recv and send lets a CPU-bound thread grab it, then waits up to an
+ * interval to get it back.
+ *
+ * take_gil and drop_gil below follow ceval_gil.h of 3.9 statement by statement; each C statement
+ * is quoted where the model carries it out. A C function that blocks is cut into continuations
+ * at each place it can sleep. Where the model departs from the C:
+ * - `gil->mutex` is a real futex lock (os/futex-mutex.ts): a holder that notices a drop request
+ *   while the requester still holds the mutex sleeps on it, one more hand-off.
+ * - `switch_mutex` is not modelled: it is taken only by the dropper and the taker, in short
+ *   critical sections under `gil->mutex` or right after it, and never contended in the model's
+ *   runs; `switch_cond` is a plain futex wait and wake.
+ * - the condition variable `cond` wakes its waiters in the order they started waiting (the
+ *   kernel's futex queue is FIFO; glibc 2.25+ groups waiters, which the model does not).
+ */
+import type { PyThread } from '../../interpreter/py-thread.js';
+import { Activity } from '../../interpreter/py-thread.js';
+import { FutexMutex } from '../../os/futex-mutex.js';
+import { PlainPython } from '../plain-python.js';
+import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings, type SettingChange } from '../policy.js';
+
+/** Where a thread is in the Python 3 GIL's code, so that a policy swap can carry it over. */
+const Phase = { None: 0, Take: 1, Drop: 2, Check: 3 } as const;
+type Phase = (typeof Phase)[keyof typeof Phase];
+
+/** What the Python 3 GIL keeps per thread. */
+class Py3Thread {
+  constructor(readonly t: PyThread) {}
+  /** Where it is in the GIL's code. */
+  phase: Phase = Phase.None;
+  /** Continuation once the GIL is taken. */
+  takeNext: Next | null = null;
+  /** Continuation once the GIL is dropped. */
+  dropNext: Next | null = null;
+  /** Continuation after a forced drop: once it holds the GIL again, on with its loop. */
+  checkNext: Next | null = null;
+  /** A `cond_signal` chose this waiter. */
+  signaled = false;
+  /** `saved_switchnum`: `switch_number` when this waiter started its timed wait. */
+  savedSwitch = 0;
+  /** When the current timed wait runs out, ns. */
+  deadline = 0;
+}
+
+export class Py3Gil implements GilPolicy {
+  readonly name = 'py3' as const;
+  readonly interpreter = 'py3' as const;
+  readonly speedFactor = 1;
+
+  /** `gil->locked`: whether the GIL is taken. */
+  private locked: boolean;
+  /** Thread that holds it (or is in a forced drop and still counted as holding). */
+  private owner: PyThread | null;
+  /** `gil->last_holder`: last thread that held the GIL; tells a dropper whether anyone took it. */
+  private last_holder: PyThread | null;
+  /** `gil->switch_number`: GIL switches so far; a waiter only asks for a drop if it is unchanged. */
+  private switch_number = 0;
+  /** `gil_drop_request` (folded into `eval_breaker` in CPython). */
+  private gil_drop_request = false;
+  /** Threads in `COND_TIMED_WAIT(gil->cond, ...)`, in the futex's FIFO order. */
+  private readonly condWaiters: PyThread[] = [];
+  /** `gil->mutex`: guards the fields above; contended when a waiter and the holder meet. */
+  private readonly mutex: FutexMutex<PyThread>;
+  /** Thread in `COND_WAIT(gil->switch_cond, ...)` inside a forced drop_gil. */
+  private switchWaiter: PyThread | null = null;
+  /** Per-thread records, by thread id. */
+  private readonly records: Py3Thread[] = [];
+  /** How Python code runs: to the next check point where a drop request is seen. */
+  private readonly python: PlainPython;
+
+  constructor(
+    private readonly ctx: PolicyContext,
+    private readonly settings: ProcessSettings,
+    holder: PyThread | null,
+  ) {
+    this.owner = holder;
+    this.last_holder = holder;
+    this.locked = holder !== null;
+    this.mutex = new FutexMutex(ctx.engine, ctx.kernel, ctx.profile);
+    this.python = new PlainPython(ctx, this, {
+      due: (t) => this.gil_drop_request && this.owner === t,
+      ticksUntil: (t) => this.ticksUntilCheckPoint(t),
+      check: (t, next) => this.forcedDrop(t, next),
+    });
+  }
+
+  private rec(t: PyThread): Py3Thread {
+    return (this.records[t.id] ??= new Py3Thread(t));
+  }
+
+  /** `INTERVAL`: the switch interval, at least 1 µs. */
+  private get interval(): number {
+    const i = this.settings.switchIntervalNs;
+    return i >= 1000 ? i : 1000;
+  }
+
+  // ---- take_gil -------------------------------------------------------------------------------
+
+  takeGil(t: PyThread, next: Next): void {
+    const r = this.rec(t);
+    r.takeNext = next;
+    r.phase = Phase.Take;
+    this.ctx.book.waiting(t);
+    this.ctx.book.activity(t, Activity.GilWait);
+    this.mutex.lock(t, this.takeLocked); // MUTEX_LOCK(gil->mutex);
+  }
+
+  private readonly takeLocked = (t: PyThread): void => {
+    // if (!_Py_atomic_load_relaxed(&gil->locked)) goto _ready;
+    if (!this.locked) {
+      this.ready(t);
+      return;
+    }
+    this.timedWait(t);
+  };
+
+  /**
+   * One pass of `while (locked) { saved_switchnum = gil->switch_number; COND_TIMED_WAIT(gil->cond,
+   * gil->mutex, INTERVAL, timed_out); ... }`: glibc's pthread_cond_timedwait registers the
+   * waiter, releases the mutex, then sleeps.
+   */
+  private timedWait(t: PyThread): void {
+    const r = this.rec(t);
+    r.savedSwitch = this.switch_number;
+    r.signaled = false;
+    r.deadline = this.ctx.engine.now + this.interval;
+    this.condWaiters.push(t);
+    this.ctx.book.activity(t, Activity.GilWait);
+    this.ctx.kernel.run(t, this.ctx.engine.cost(this.ctx.profile.interpreter.mutexNs), this.condWaitUnlock);
+  }
+
+  private readonly condWaitUnlock = (t: PyThread): void => {
+    const { engine, kernel, profile } = this.ctx;
+    const cost = this.mutex.unlock();
+    engine.counters.syscalls.futex_wait_timeout++;
+    kernel.run(t, cost + engine.cost(profile.syscalls.futexWaitEntryNs), this.timedWaitInKernel);
+  };
+
+  private readonly timedWaitInKernel = (t: PyThread): void => {
+    const { engine, kernel, profile } = this.ctx;
+    const r = this.rec(t);
+    if (r.signaled || r.deadline <= engine.now) {
+      // Signalled before we slept (the futex word changed: EAGAIN), or already past the deadline.
+      if (!r.signaled) t.timedOut = true;
+      kernel.run(t, engine.cost(profile.syscalls.futexWaitReturnNs), this.condWaitRelock);
+      return;
+    }
+    kernel.blockFor(t, r.deadline - engine.now, this.condWaitRelock, engine.cost(profile.syscalls.futexWaitReturnNs));
+  };
+
+  /** pthread_cond_timedwait re-locks the mutex before returning, contended or not. */
+  private readonly condWaitRelock = (t: PyThread): void => {
+    this.mutex.lock(t, this.afterTimedWait);
+  };
+
+  private readonly afterTimedWait = (t: PyThread): void => {
+    const r = this.rec(t);
+    const timed_out = !r.signaled && t.timedOut;
+    if (!r.signaled) {
+      const i = this.condWaiters.indexOf(t);
+      if (i >= 0) this.condWaiters.splice(i, 1);
+    }
+    r.signaled = false;
+    t.timedOut = false;
+    // /* If we timed out and no switch occurred in the meantime, it is time
+    //    to ask the GIL-holding thread to drop it. */
+    // if (timed_out && _Py_atomic_load_relaxed(&gil->locked) && gil->switch_number == saved_switchnum) {
+    //     SET_GIL_DROP_REQUEST(interp);
+    // }
+    if (timed_out && this.locked && this.switch_number === r.savedSwitch) this.SET_GIL_DROP_REQUEST();
+    // while (_Py_atomic_load_relaxed(&gil->locked)) { ... }
+    if (this.locked) {
+      // Signalled, but somebody else took the GIL first: a wake-up in vain.
+      if (!timed_out) this.ctx.book.inVain(t);
+      this.timedWait(t);
+      return;
+    }
+    this.ready(t);
+  };
+
+  private SET_GIL_DROP_REQUEST(): void {
+    if (this.gil_drop_request) return;
+    this.gil_drop_request = true;
+    this.ctx.engine.counters.dropRequests++;
+    // The holder sees it at its next check point: cut its burst there.
+    if (this.owner !== null) this.python.settle(this.owner);
+  }
+
+  /** `_ready:` the GIL is ours. */
+  private ready(t: PyThread): void {
+    const { engine, kernel, profile, book } = this.ctx;
+    const r = this.rec(t);
+    const previous = this.last_holder;
+    // _Py_atomic_store_relaxed(&gil->locked, 1);
+    this.locked = true;
+    this.owner = t;
+    // if (tstate != (PyThreadState*)_Py_atomic_load_relaxed(&gil->last_holder)) {
+    //     _Py_atomic_store_relaxed(&gil->last_holder, (uintptr_t)tstate);
+    //     ++gil->switch_number;
+    // }
+    if (t !== this.last_holder) {
+      this.last_holder = t;
+      ++this.switch_number;
+    }
+    r.phase = Phase.None;
+    book.taken(t, previous);
+    book.activity(t, Activity.Python);
+    let cost = 0;
+    // COND_SIGNAL(gil->switch_cond): wakes a dropper waiting for somebody to take the GIL.
+    const w = this.switchWaiter;
+    if (w !== null) {
+      this.switchWaiter = null;
+      engine.counters.syscalls.futex_wake++;
+      kernel.wake(w);
+      cost += engine.cost(profile.syscalls.futexWakeNs);
+    }
+    // if (_Py_atomic_load_relaxed(&ceval2->gil_drop_request)) { RESET_GIL_DROP_REQUEST(interp); }
+    if (this.gil_drop_request) this.gil_drop_request = false;
+    // MUTEX_UNLOCK(gil->mutex);
+    cost += this.mutex.unlock();
+    const next = r.takeNext!;
+    r.takeNext = null;
+    kernel.run(t, cost, next);
+  }
+
+  // ---- drop_gil -------------------------------------------------------------------------------
+
+  dropGil(t: PyThread, next: Next): void {
+    const r = this.rec(t);
+    r.dropNext = next;
+    r.phase = Phase.Drop;
+    this.drop_gil(t);
+  }
+
+  private drop_gil(t: PyThread): void {
+    this.ctx.book.activity(t, Activity.GilDrop);
+    this.mutex.lock(t, this.dropLocked); // MUTEX_LOCK(gil->mutex);
+  }
+
+  private readonly dropLocked = (t: PyThread): void => {
+    const { engine, kernel, profile, book } = this.ctx;
+    // _Py_atomic_store_relaxed(&gil->last_holder, (uintptr_t)tstate);
+    // (done under the mutex here; the C stores it just before locking)
+    this.last_holder = t;
+    // _Py_atomic_store_relaxed(&gil->locked, 0);
+    this.locked = false;
+    this.owner = null;
+    book.released(t);
+    // COND_SIGNAL(gil->cond): wakes one waiter; glibc makes no syscall when nobody waits.
+    let cost = 0;
+    const w = this.condWaiters.shift();
+    if (w !== undefined) {
+      this.rec(w).signaled = true;
+      engine.counters.syscalls.futex_wake++;
+      kernel.wake(w);
+      cost += engine.cost(profile.syscalls.futexWakeNs);
+    }
+    // MUTEX_UNLOCK(gil->mutex);
+    cost += this.mutex.unlock();
+    kernel.run(t, cost, this.afterSignal);
+  };
+
+  private readonly afterSignal = (t: PyThread): void => {
+    const { engine, kernel, profile } = this.ctx;
+    // #ifdef FORCE_SWITCHING
+    // if (_Py_atomic_load_relaxed(&ceval2->gil_drop_request) && tstate != NULL) {
+    //     /* Not switched yet => wait */
+    //     if (((PyThreadState*)_Py_atomic_load_relaxed(&gil->last_holder)) == tstate) {
+    //         RESET_GIL_DROP_REQUEST(tstate->interp);
+    //         COND_WAIT(gil->switch_cond, gil->switch_mutex);
+    //     }
+    // }
+    if (this.gil_drop_request && this.last_holder === t) {
+      this.gil_drop_request = false;
+      this.switchWaiter = t;
+      engine.counters.syscalls.futex_wait++;
+      kernel.run(t, engine.cost(profile.syscalls.futexWaitEntryNs), this.switchWaitInKernel);
+      return;
+    }
+    this.dropDone(t);
+  };
+
+  private readonly switchWaitInKernel = (t: PyThread): void => {
+    const { engine, kernel, profile } = this.ctx;
+    if (this.switchWaiter !== t) {
+      // Somebody took the GIL (and signalled) before we slept.
+      kernel.run(t, engine.cost(profile.syscalls.futexWaitReturnNs), this.dropDone);
+      return;
+    }
+    kernel.block(t, this.dropDone, engine.cost(profile.syscalls.futexWaitReturnNs));
+  };
+
+  private readonly dropDone = (t: PyThread): void => {
+    const r = this.rec(t);
+    if (r.checkNext !== null) {
+      // A forced drop at a check point: queue for the GIL again (drop_gil; take_gil).
+      const next = r.checkNext;
+      r.checkNext = null;
+      this.takeGil(t, next);
+      return;
+    }
+    r.phase = Phase.None;
+    const next = r.dropNext!;
+    r.dropNext = null;
+    next(t);
+  };
+
+  // ---- the eval breaker -----------------------------------------------------------------------
+
+  /** Ticks to the next check point at or after the holder's position in its loop, when a drop is requested. */
+  private ticksUntilCheckPoint(t: PyThread): number {
+    if (!this.gil_drop_request || this.owner !== t) return Infinity;
+    const tpc = t.work.ticksPerCheckpoint;
+    const next = Math.ceil(t.work.ticksDone / tpc) * tpc;
+    return Math.max(0, Math.ceil(next - t.work.ticksDone));
+  }
+
+  /** `if (gil_drop_request) { drop_gil(tstate); take_gil(tstate); }` at a check point. */
+  private forcedDrop(t: PyThread, next: Next): void {
+    const c = this.ctx.engine.counters;
+    c.checks++;
+    c.forcedSwitches++;
+    const r = this.rec(t);
+    r.checkNext = next;
+    r.phase = Phase.Check;
+    this.drop_gil(t);
+  }
+
+  runPython(t: PyThread): void {
+    this.python.run(t);
+  }
+
+  runCCall(t: PyThread, ns: number): void {
+    this.python.runCCall(t, ns);
+  }
+
+  settle(t: PyThread): void {
+    this.python.settle(t);
+  }
+
+  // ---- control and views ---------------------------------------------------------------------
+
+  changed(_what: SettingChange): void {
+    // sys.setswitchinterval takes effect at each waiter's next timed wait; Python 3 runs signal
+    // handlers through the main thread's eval breaker (no storm); check intervals do not exist.
+  }
+
+  holder(): PyThread | null {
+    return this.owner;
+  }
+
+  handover(): Handover[] {
+    const out: Handover[] = [];
+    for (const r of this.records) {
+      if (r === undefined || r.phase === Phase.None) continue;
+      const t = r.t;
+      const after = (n: Next | null): Next | 'afterCheck' | null => (n === this.python.run ? 'afterCheck' : n);
+      if (t === this.owner) out.push({ t, at: 'holding', next: after(r.checkNext) ?? r.takeNext! });
+      else if (r.phase === Phase.Drop) out.push({ t, at: 'dropping', next: r.dropNext! });
+      else out.push({ t, at: 'taking', next: after(r.checkNext) ?? r.takeNext! });
+    }
+    return out;
+  }
+
+  view(): GilView {
+    const v = emptyView('py3');
+    v.holder = this.owner === null ? -1 : this.owner.id;
+    v.waiters = this.condWaiters.length;
+    v.switchIntervalNs = this.settings.switchIntervalNs;
+    let earliest = Infinity;
+    for (const w of this.condWaiters) {
+      const d = this.rec(w).deadline;
+      if (d < earliest) earliest = d;
+    }
+    v.timeoutLeftNs = earliest === Infinity ? null : Math.max(0, earliest - this.ctx.engine.now);
+    v.dropRequest = this.gil_drop_request;
+    v.switchNumber = this.switch_number;
+    return v;
+  }
+}
