@@ -134,7 +134,11 @@ async function benchCase(c: UiCase): Promise<{ name: string; value: string }[]> 
   let lastRun = engine.latest.run;
   let lastNow = engine.latest.snap.now;
   const onFrame = engine.onFrame;
+  /** The core count a key press waits for, and when the engine's frame showing it arrived. */
+  let wantCores = -1;
+  let engineAt = NaN;
   engine.onFrame = (f, late) => {
+    if (f.snap.cores.length === wantCores && Number.isNaN(engineAt)) engineAt = performance.now();
     engineMs += f.engineMs;
     slices += f.slices;
     // Should the run end anyway (or start again), count what it ran and keep the engine busy.
@@ -177,6 +181,8 @@ async function benchCase(c: UiCase): Promise<{ name: string; value: string }[]> 
 
   // Key to frame: press a key and wait for the first frame that shows its effect.
   const latencies: number[] = [];
+  /** Of each: until the engine's frame with the key's effect reached the screen's thread. */
+  const engineLatencies: number[] = [];
   /** Presses whose frame never came within 2 s. */
   let lost = 0;
   let lastOut = '';
@@ -194,10 +200,15 @@ async function benchCase(c: UiCase): Promise<{ name: string; value: string }[]> 
         if (plain(s).includes(want)) resolve(performance.now());
       };
     });
+    wantCores = key === 'C' ? cores + 1 : cores - 1;
+    engineAt = NaN;
     const t0 = performance.now();
     stdin.write(key);
     const t1 = await Promise.race([seen, sleep(2000).then(() => NaN)]);
-    if (!Number.isNaN(t1)) latencies.push(t1 - t0);
+    if (!Number.isNaN(t1)) {
+      latencies.push(t1 - t0);
+      engineLatencies.push(engineAt - t0);
+    }
     else {
       lost++;
       if (process.env.BENCH_DEBUG) console.error('lost', want, JSON.stringify(plain(lastOut).slice(0, 300)));
@@ -222,6 +233,7 @@ async function benchCase(c: UiCase): Promise<{ name: string; value: string }[]> 
     { name: `${l}: Ink output per frame, median`, value: ms(median(renderMs)) },
     { name: `${l}: view model per frame (timeline, rows), median`, value: ms(median(viewMs)) },
     { name: `${l}: key-to-frame flat out, median / p95 / max`, value: `${ms(median(latencies))} / ${ms(pct(latencies, 0.95))} / ${ms(Math.max(...latencies))}` },
+    { name: `${l}: of that, key to the engine's answer, median / p95`, value: `${ms(median(engineLatencies))} / ${ms(pct(engineLatencies, 0.95))}` },
     { name: `${l}: key presses not shown within 2 s (of 30)`, value: String(lost) },
     { name: `${l}: engine (worker) slices, mean / busy share of wall time`, value: `${ms(engineMs / Math.max(1, slices))} / ${(engineBusy * 100).toFixed(0)}%` },
     { name: `${l}: simulated s per wall s flat out`, value: `${simPerWall.toFixed(3)} (${(events / wall / 1e6).toFixed(2)} M events/s)` },
