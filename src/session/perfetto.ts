@@ -96,11 +96,27 @@ export function perfettoEvents(
   session: SessionFile,
   emit: (e: TraceEvent) => void,
   budget?: WallBudget,
+  range: TimeRange = {},
 ): { otherData: ChromeTrace['otherData']; divergence: Divergence | null; player: ReplayPlayer } {
   const player = new ReplayPlayer(session);
   const sim = player.driver.sim;
-  const events = { push: emit };
-  const meta = events;
+  const meta = { push: emit };
+  // Only what lies within the range (slices cut at its ends); the re-simulation stops at its end.
+  const fromNs = range.fromNs ?? 0;
+  const toNs = range.toNs ?? Infinity;
+  const events = {
+    push: (e: TraceEvent) => {
+      const start = e.ts * 1000;
+      const end = start + (e.dur ?? 0) * 1000;
+      if (end < fromNs || start > toNs || (e.dur !== undefined && end === fromNs)) return;
+      if (e.dur !== undefined) {
+        const a = Math.max(start, fromNs);
+        const b = Math.min(end, toNs);
+        if (b <= a) return;
+        emit({ ...e, ts: us(a), dur: us(b - a) });
+      } else emit(e);
+    },
+  };
 
   // Processes and threads.
   const pids = new Map<string, number>();
@@ -210,7 +226,7 @@ export function perfettoEvents(
   try {
     while (!player.done && budget?.expired() !== true) {
       const was = sim.now;
-      const n = player.advanceTo(Infinity, 1);
+      const n = player.advanceTo(toNs, 1);
       drain();
       scanCores();
       if (n === 0 && sim.now === was) break;
@@ -219,7 +235,7 @@ export function perfettoEvents(
   } finally {
     player.close();
   }
-  const endNs = sim.now;
+  const endNs = Math.min(sim.now, toNs);
   for (let id = 0; id < open.length; id++) closeThread(id, endNs);
   for (let c = 0; c < onCore.length; c++) closeCore(c, endNs);
 
@@ -229,6 +245,12 @@ export function perfettoEvents(
     divergence: player.divergence,
     player,
   };
+}
+
+/** A stretch of simulated time, ns (either end open). */
+export interface TimeRange {
+  fromNs?: number;
+  toNs?: number;
 }
 
 /** What an export wrote, and what its replay found. */
@@ -245,10 +267,10 @@ export interface PerfettoResult {
  * renamed into place at the end. Never replaces anything but a regular file, and that only with
  * `force`; never the session file itself.
  */
-export function writePerfetto(session: SessionFile, out: string, force: boolean, budget?: WallBudget): PerfettoResult {
+export function writePerfetto(session: SessionFile, out: string, force: boolean, budget?: WallBudget, range: TimeRange = {}): PerfettoResult {
   const w = new TraceWriter(out, force, [session.file]);
   try {
-    const { otherData, divergence, player } = perfettoEvents(session, (e) => w.event(e), budget);
+    const { otherData, divergence, player } = perfettoEvents(session, (e) => w.event(e), budget, range);
     return { ...w.finish(otherData), divergence, player };
   } catch (e) {
     w.abort();

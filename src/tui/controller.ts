@@ -10,7 +10,7 @@ import { fmtSpan } from './format.js';
 import { helpRows } from './help-view.js';
 import { FrameHistory, rateWindowNs } from './history.js';
 import { bindingFor, runChangingActions, type KeyAction, type KeyPress } from './keymap.js';
-import { TimelineModel } from './timeline-model.js';
+import { TimelineModel } from '../session/timeline-model.js';
 import { SliceFeed } from './trace-slice.js';
 import { buildView, timelineColumns, type Overlay, type ViewInput, type ViewModel } from './view-model.js';
 import { nextStep } from '../session/live-loop.js';

@@ -1,5 +1,5 @@
 import { fit, fmtSpan } from './format.js';
-import { BLANK } from './timeline-model.js';
+import { BLANK } from '../session/timeline-model.js';
 import { colorOf, type Segment, type TimelineView } from './view-model.js';
 import { ThreadView, type PolicyName, type ThreadSnapshot } from '../model/index.js';
 

@@ -1,14 +1,8 @@
 import { ThreadView } from '../model/index.js';
 
-/** What reads a trace: the engine's ring (TraceBuffer) or a slice of it handed to the screen. */
-export interface TraceSource {
-  /** Sequence number of the oldest entry held. */
-  readonly oldest: number;
-  /** Entries ever written (the next entry's sequence number). */
-  readonly written: number;
-  /** Calls `fn` for every entry from sequence number `since` (clamped to what is held). */
-  forEachSince(since: number, fn: (time: number, thread: number, view: ThreadView) => void): void;
-}
+import type { TraceSource } from '../session/timeline-model.js';
+
+export type { TraceSource };
 
 /**
  * Trace entries as they cross from the engine to the screen, in three typed arrays (copied or

@@ -30,7 +30,7 @@ describe('gil-top export --perfetto', () => {
     const out = join(dir, 'out.json');
     const cases: [string[], string][] = [
       [['export', bad, '--perfetto', out], `gil-top: ${bad}: line 1: gilTop: is missing\n`],
-      [['export', bad], 'gil-top: export needs --perfetto OUT.json (the only format so far)\n'],
+      [['export', bad], 'gil-top: export needs --perfetto OUT.json or --svg OUT.svg (or both)\n'],
       [['export', '--perfetto', out], 'gil-top: export needs a session FILE (recorded with --record)\n'],
     ];
     for (const [argv, stderr] of cases) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ThreadView, TraceBuffer } from '../../src/engine/trace.js';
-import { TimelineModel } from '../../src/tui/timeline-model.js';
+import { TimelineModel } from '../../src/session/timeline-model.js';
 import { SliceFeed, TraceCursor } from '../../src/tui/trace-slice.js';
 
 /** A trace: per step, a time advance and a thread's new view (Vain included). */

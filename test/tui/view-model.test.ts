@@ -5,7 +5,7 @@ import { SessionDriver } from '../../src/session/driver.js';
 import { ThreadView } from '../../src/model/index.js';
 import { describeFor, generalDescriptions } from '../../src/tui/descriptions.js';
 import { FrameHistory, rateWindowNs } from '../../src/tui/history.js';
-import { BLANK } from '../../src/tui/timeline-model.js';
+import { BLANK } from '../../src/session/timeline-model.js';
 import { buildView, type ViewInput } from '../../src/tui/view-model.js';
 
 function input(snap: Snapshot, o: Partial<ViewInput> = {}): ViewInput {

@@ -1,6 +1,15 @@
-
 import { ThreadView } from '../model/index.js';
-import type { TraceSource } from './trace-slice.js';
+
+/** What reads a trace: the engine's ring (TraceBuffer) or a slice of it handed to the screen. */
+export interface TraceSource {
+  /** Sequence number of the oldest entry held. */
+  readonly oldest: number;
+  /** Entries ever written (the next entry's sequence number). */
+  readonly written: number;
+  /** Calls `fn` for every entry from sequence number `since` (clamped to what is held). */
+  forEachSince(since: number, fn: (time: number, thread: number, view: ThreadView) => void): void;
+}
+
 /** A column with no information (before the trace started, or a thread not yet seen). */
 export const BLANK = 255;
 const VIEWS = 8;

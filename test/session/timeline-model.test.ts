@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ThreadView, TraceBuffer } from '../../src/engine/trace.js';
-import { BLANK, TimelineModel } from '../../src/tui/timeline-model.js';
+import { BLANK, TimelineModel } from '../../src/session/timeline-model.js';
 
 const R = ThreadView.Run;
 const W = ThreadView.Wait;
