@@ -13,7 +13,8 @@ uncontended GIL. Processes alternate, each timing the loop --reps times; the chi
 its ticks per iteration with _Py_Ticker so the check count does not rest on an assumption.
 
 Records: {"probe": "checkcost", "name": "run", "mode": "gil" | "nogil", "check_interval": CI,
-          "iterations": N, "seconds": [...], "ticks_per_iteration": T}
+          "iterations": N, "seconds": [...], "cpu_seconds": [...], "ticks_per_iteration": T}
+(cpu_seconds: the process's CPU time, which the fitting prefers on a loaded machine)
 """
 from __future__ import print_function
 
@@ -43,10 +44,12 @@ def child(mode, ci, n, reps):
     sys.setcheckinterval(ci)
     countdown(n // 20)  # warm up at this interval
     out = []
+    cpu = []
     for _ in range(reps):
-        t0 = time.time()
+        c0, t0 = time.clock(), time.time()  # clock(3): the process's CPU time
         countdown(n)
         out.append(time.time() - t0)
+        cpu.append(time.clock() - c0)
     import ctypes
     ticker = ctypes.c_int.in_dll(ctypes.pythonapi, '_Py_Ticker')
     sys.setcheckinterval(10 ** 9)
@@ -57,7 +60,7 @@ def child(mode, ci, n, reps):
     countdown(20000)
     b2 = ticker.value
     tpi = ((a2 - b2) - (a - b)) / 10000.0
-    sys.stdout.write(json.dumps({'seconds': out, 'tpi': tpi}) + '\n')
+    sys.stdout.write(json.dumps({'seconds': out, 'cpu_seconds': cpu, 'tpi': tpi}) + '\n')
 
 
 def main():
@@ -85,7 +88,7 @@ def main():
                     continue
                 r = json.loads(out.decode('ascii').strip().splitlines()[-1])
                 emit('checkcost', 'run', python=python_id(), cpu=cpu, mode=mode, check_interval=ci, iterations=n,
-                     seconds=r['seconds'], ticks_per_iteration=r['tpi'])
+                     seconds=r['seconds'], cpu_seconds=r['cpu_seconds'], ticks_per_iteration=r['tpi'])
     return 0
 
 

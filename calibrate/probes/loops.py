@@ -8,14 +8,18 @@ ctypes): the figure is a sequential program's, as the model's nsPerIteration mea
 sample, so the calibration can take minimums (CPU-bound timings on a loaded machine) and fit a
 slope (seconds per iteration, free of the call's fixed cost) by least squares.
 
-Records: {"probe": "loops", "name": "countdown" | "fib", "iterations": [...], "seconds": [[...], ...]}
+Each run is timed by the wall clock and by the process's CPU time (on a loaded machine the wall
+clock also counts the time other tasks held the CPU; the fitting prefers the CPU time).
+
+Records: {"probe": "loops", "name": "countdown" | "fib", "iterations": [...], "seconds": [[...], ...],
+          "cpu_seconds": [[...], ...]}
 """
 from __future__ import print_function
 
 import gc
 import sys
 
-from _common import allowed_cpus, arg, clock, countdown, emit, fib, fib_calls, pin, python_id
+from _common import allowed_cpus, arg, clock, countdown, cpu_clock, emit, fib, fib_calls, pin, python_id
 
 
 def main():
@@ -29,22 +33,26 @@ def main():
     depths = [k - 2, k - 1, k]
     cd = [[] for _ in sizes]
     fb = [[] for _ in depths]
+    cd_cpu = [[] for _ in sizes]
+    fb_cpu = [[] for _ in depths]
     countdown(n // 10)  # warm up
     fib(k - 4)
     for _ in range(reps):
         for i, s in enumerate(sizes):
-            t0 = clock()
+            c0, t0 = cpu_clock(), clock()
             countdown(s)
             cd[i].append(clock() - t0)
+            cd_cpu[i].append(cpu_clock() - c0)
         for i, d in enumerate(depths):
-            t0 = clock()
+            c0, t0 = cpu_clock(), clock()
             fib(d)
             fb[i].append(clock() - t0)
+            fb_cpu[i].append(cpu_clock() - c0)
     # Under Python 2 the GIL must not exist during the timing (a sequential program has none):
     # nothing above imported ctypes or started a thread.
     common = {'python': python_id(), 'cpu': cpu, 'ctypes_loaded': 'ctypes' in sys.modules}
-    emit('loops', 'countdown', iterations=sizes, seconds=cd, **common)
-    emit('loops', 'fib', iterations=[fib_calls(d) for d in depths], depth=depths, seconds=fb, **common)
+    emit('loops', 'countdown', iterations=sizes, seconds=cd, cpu_seconds=cd_cpu, **common)
+    emit('loops', 'fib', iterations=[fib_calls(d) for d in depths], depth=depths, seconds=fb, cpu_seconds=fb_cpu, **common)
 
 
 if __name__ == '__main__':

@@ -67,6 +67,17 @@ describe('fitting synthetic probe output', () => {
     expect(measurements['loops.countdown.py2']).toBeUndefined();
   });
 
+  it('prefers the CPU time to the wall clock, which on a loaded machine counts other tasks\' turns too', () => {
+    const sizes = [1e6, 2e6, 4e6];
+    const cpu = sizes.map((n) => [n * 15e-9, n * 15e-9 + 0.001]);
+    const wall = sizes.map((n) => [n * 15e-9 * 3, n * 15e-9 * 2.5]);
+    const raw = rawWith([{ probe: 'loops', python: '2.7.18', stdout: lines({ probe: 'loops', name: 'fib', python: '2.7.18', cpu: 1, iterations: sizes, seconds: wall, cpu_seconds: cpu }) }], [py('2.7.18')]);
+    const f = fitAll(raw).measurements['loops.fib.py2'];
+    expect(f.value).toBe(15);
+    expect(f.why).toContain('CPU time');
+    expect(f.why).toContain('by the wall clock the fastest was 37.5 ns');
+  });
+
   it('charges the GIL per check: the fastest run with it minus the fastest without, over the checks', () => {
     const run = (mode: string, seconds: number[]) => ({ probe: 'checkcost', name: 'run', python: '2.7.18', cpu: 0, mode, check_interval: 10, iterations: 1.1e6, seconds, ticks_per_iteration: 3 });
     const raw = rawWith([{ probe: 'checkcost', python: '2.7.18', stdout: lines(run('nogil', [0.1, 0.12]), run('gil', [0.13, 0.103]), run('nogil', [0.101])) }]);
