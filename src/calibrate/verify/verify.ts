@@ -37,6 +37,7 @@ export interface VerifyReport {
   preset: string;
   python: { path: string; version: string };
   cpus: number[];
+  /** The machine profile's name, and its file when given with --profile. */
   profile: string;
   real: SideFigures & { perfSeconds: number | null };
   simulated: SideFigures & { finished: boolean; gilSwitches: number; forcedSwitches: number; checks: number };
@@ -158,7 +159,7 @@ export async function verify(o: { preset: string; python: string; profile?: stri
       }
     }
     notes.push('/proc counts cover the threads that finished (daemon threads are abandoned uncounted); the simulation counts every task');
-    return { preset: preset.name, python: { path: o.python, version: py.version }, cpus, profile: preset.machine.name, real: { ...real, perfSeconds }, simulated, notes };
+    return { preset: preset.name, python: { path: o.python, version: py.version }, cpus, profile: o.profile !== undefined && o.profile.includes('/') ? `${preset.machine.name} (${o.profile})` : preset.machine.name, real: { ...real, perfSeconds }, simulated, notes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
