@@ -9,6 +9,7 @@ import { Simulation } from '../src/model/simulation.js';
 import { headlessLimitNs } from '../src/session/headless.js';
 import { runJobsWithProgress } from '../src/session/parallel-progress.js';
 import { defaultConcurrency } from '../src/session/parallel.js';
+import { benchRecording } from './recording.js';
 import { benchUi } from './ui.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -64,6 +65,11 @@ presets.forEach((p, i) => {
     `| ${p.name} | ${sim.toFixed(3)} | ${secs(wall)} | ${cpu === null ? '-' : secs(cpu)} | ${cell(sim / per)} | ${pub ?? '-'} | ${pub === undefined ? '-' : cell(pub / per)} | ${target}x ${fromPaper ? 'published' : 'simulated'}${factor >= target ? '' : ' (missed)'} |`,
   );
 });
+
+console.log('\n## Recording\n');
+console.log('| measure | value |');
+console.log('|---|---|');
+for (const row of benchRecording()) console.log(`| ${row.name} | ${row.value} |`);
 
 console.log('\n## Dashboard\n');
 console.log('| measure | value |');
