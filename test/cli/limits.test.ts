@@ -41,9 +41,9 @@ describe('runs that cannot run away', () => {
   it('replay --json stops at --max-wall too, never claiming a match (exit 3)', async () => {
     const dir = tempDir();
     const file = join(dir, 'long.jsonl');
-    const rec = await cli('run', '--preset', starvingPreset(dir), '--max-wall', '1', '--record', file);
+    const rec = await cli('run', '--preset', starvingPreset(dir), '--max-wall', '2', '--record', file);
     expect(rec.code).toBe(3);
-    const r = await cli('replay', file, '--json', '--max-wall', '0.05');
+    const r = await cli('replay', file, '--json', '--max-wall', '0.001');
     expect(r.code).toBe(3);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ matches: false, verdict: 'incomplete', finished: false });
