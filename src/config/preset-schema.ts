@@ -1,22 +1,9 @@
 import { z } from 'zod';
-import { policyNames, loopKinds, type OpSpec } from '../model/index.js';
+import { limits, loopKinds, policyNames, type OpSpec } from '../model/index.js';
 import { quote } from './read-input.js';
 
-/** Bounds a user can set, shared by presets, the command line and the dashboard keys. */
-export const limits = {
-  cores: { min: 1, max: 256 },
-  checkInterval: { min: 1, max: 1_000_000 },
-  /** Seconds (sys.setswitchinterval takes seconds). */
-  switchInterval: { min: 1e-6, max: 10 },
-  /** Loop iterations and repeat counts. */
-  count: { max: 1e12 },
-  /** Durations of operations, microseconds: at least 1 ns, so that none rounds to 0 and freezes time. */
-  micros: { min: 0.001, max: 3.6e9 },
-  /** Simulated seconds per wall second in the dashboard. */
-  speed: { min: 1e-6, max: 1e6 },
-  /** Simulated time between two samples of a recording, ns. */
-  sampleEveryNs: { min: 100_000, max: 100e9 },
-} as const;
+/** Bounds a user can set (declared with the control actions they bound). */
+export { limits };
 
 /** A text shown on a terminal: no control characters (an ANSI escape would take the screen over). */
 export const printable = (max: number) =>

@@ -20,8 +20,8 @@ export interface GilPort {
   dropGil(t: PyThread, next: Next): void;
   /** Runs the holder's loop (`t.work`) to its end, checks included; then the thread goes on with its program. */
   runPython(t: PyThread, entry?: 'loop' | 'afterCheck'): void;
-  /** Runs a C call of `ns` holding the GIL (no check point inside); then the thread goes on with its program. */
-  runCCall(t: PyThread, ns: number): void;
+  /** A C call that held the GIL (no check point inside) returned: a check may be due; then the thread goes on with its program. */
+  cCallReturned(t: PyThread): void;
 }
 
 /** Nanoseconds per tick of a thread's current loop under a GIL's interpreter, on the profile's machine. */

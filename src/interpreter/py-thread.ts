@@ -19,6 +19,8 @@ export const Activity = {
   Work: 5,
   /** Finished. */
   Done: 6,
+  /** In a C call that holds the GIL (no check point inside). */
+  CCall: 7,
 } as const;
 export type Activity = (typeof Activity)[keyof typeof Activity];
 

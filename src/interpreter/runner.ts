@@ -77,7 +77,8 @@ export class Runner {
           return;
         }
         case Ins.CCall:
-          this.host.gilOf(t).runCCall(t, ins.n);
+          this.host.setActivity(t, Activity.CCall);
+          this.host.kernel.run(t, ins.n, this.cCallReturned);
           return;
         case Ins.Work:
           this.host.setActivity(t, Activity.Work);
@@ -108,6 +109,21 @@ export class Runner {
       }
     }
     throw new Error(`thread ${t.name} loops without doing anything that takes time`);
+  };
+
+  private readonly cCallReturned = (t: PyThread): void => {
+    this.host.setActivity(t, Activity.Python);
+    this.host.gilOf(t).cCallReturned(t);
+  };
+
+  /** Goes on with a thread's loop under its process's GIL (whichever it is by then). */
+  readonly resumePython = (t: PyThread): void => {
+    this.host.gilOf(t).runPython(t);
+  };
+
+  /** Goes on with a thread's loop just past a check, under its process's GIL (whichever it is by then). */
+  readonly resumeAfterCheck = (t: PyThread): void => {
+    this.host.gilOf(t).runPython(t, 'afterCheck');
   };
 
   private end(t: PyThread): void {

@@ -78,7 +78,17 @@ export class Simulation {
       this.threads,
       ends,
     );
-    this.ctx = { engine: this.engine, kernel: this.kernel, profile: this.profile, bursts: new PythonBursts(this.kernel), book, step: this.runner.step };
+    this.ctx = {
+      engine: this.engine,
+      kernel: this.kernel,
+      profile: this.profile,
+      bursts: new PythonBursts(this.kernel),
+      book,
+      step: this.runner.step,
+      resume: this.runner.resumePython,
+      resumeAfterCheck: this.runner.resumeAfterCheck,
+      gilOf: (t) => this.processes[t.processIndex].gil,
+    };
 
     const specs: [ThreadSpec, boolean][] = [...config.threads.map((s): [ThreadSpec, boolean] => [s, true]), ...config.actors.map((s): [ThreadSpec, boolean] => [s, false])];
     for (const [spec, python] of specs) {
@@ -292,7 +302,7 @@ export class Simulation {
     for (const c of this.kernel.cores) if (c.curr !== null && c.curr.core !== c.id) return `core ${c.id} runs ${c.curr.name}, which is on core ${c.curr.core}`;
     for (const p of this.processes) {
       if (p.gil.name === 'free-threaded') continue;
-      const inPython = p.threads.filter((t) => t.state === TaskState.Running && t.activity === Activity.Python && t.burst.active && t.runFrom < now);
+      const inPython = p.threads.filter((t) => t.state === TaskState.Running && t.runFrom < now && ((t.activity === Activity.Python && t.burst.active) || t.activity === Activity.CCall));
       if (inPython.length > 1) return `${inPython.map((t) => t.name).join(' and ')} run Python at once under ${p.gil.name}`;
     }
     return null;

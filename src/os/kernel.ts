@@ -63,7 +63,8 @@ export class Kernel<T extends Task = Task> {
   run(task: T, ns: number, next: Continuation<T>): void {
     task.burstLeft = ns;
     task.next = next;
-    this.armBurst(task);
+    // A task preempted meanwhile (a wakee took its core) does the burst once it is back on one.
+    if (task.state === TaskState.Running) this.armBurst(task);
   }
 
   /**
@@ -175,7 +176,6 @@ export class Kernel<T extends Task = Task> {
   /** A burst ended: run the continuation. */
   private onBurstEnd(id: number): void {
     const task = this.tasks[id];
-    if (task.state !== TaskState.Running) return; // TEMP: old behaviour, a burst armed for a task off its core
     task.burstLeft = 0;
     const next = task.next;
     task.next = null;

@@ -10,6 +10,7 @@
  */
 import type { PyThread } from '../interpreter/py-thread.js';
 import { Activity } from '../interpreter/py-thread.js';
+import { TaskState } from '../os/task.js';
 import { PlainPython } from './plain-python.js';
 import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext } from './policy.js';
 
@@ -38,8 +39,8 @@ export class FreeThreaded implements GilPolicy {
     this.python.run(t);
   }
 
-  runCCall(t: PyThread, ns: number): void {
-    this.python.runCCall(t, ns);
+  cCallReturned(t: PyThread): void {
+    this.python.cCallReturned(t);
   }
 
   settle(t: PyThread): void {
@@ -52,9 +53,25 @@ export class FreeThreaded implements GilPolicy {
     return null;
   }
 
-  /** Threads running Python must take the next policy's GIL before they go on with their loop. */
+  /**
+   * Threads running Python (or a C call) must take the next policy's GIL before they go on: a
+   * loop goes on from where it stands, a C call with what is left of it.
+   */
   handover(threads: readonly PyThread[]): Handover[] {
-    return threads.filter((t) => t.activity === Activity.Python && t.burst.active).map((t): Handover => ({ t, at: 'running', next: 'python' }));
+    const { kernel } = this.ctx;
+    const out: Handover[] = [];
+    for (const t of threads) {
+      if (t.state !== TaskState.Running && t.state !== TaskState.Runnable) continue;
+      if (t.activity === Activity.Python && t.burst.active) {
+        out.push({ t, at: 'running', next: this.ctx.resume });
+        continue;
+      }
+      if (t.activity !== Activity.CCall) continue;
+      const left = t.burstLeft - kernel.burstDone(t);
+      const returned = t.next as Next;
+      out.push({ t, at: 'running', next: (t) => kernel.run(t, left, returned) });
+    }
+    return out;
   }
 
   view(): GilView {

@@ -1,5 +1,4 @@
 import type { PyThread } from '../interpreter/py-thread.js';
-import { Activity } from '../interpreter/py-thread.js';
 import { TaskState } from '../os/task.js';
 import { type GilPolicy, type Next, type PolicyContext } from './policy.js';
 import { tickCost } from '../interpreter/gil-port.js';
@@ -33,7 +32,7 @@ export class PlainPython {
       return;
     }
     if (this.points.due(t)) {
-      this.points.check(t, this.run);
+      this.points.check(t, this.ctx.resumeAfterCheck);
       return;
     }
     const until = this.points.ticksUntil(t);
@@ -44,7 +43,7 @@ export class PlainPython {
   private readonly segmentDone = (t: PyThread): void => {
     this.ctx.bursts.end(t);
     t.work.commit(t.burst.ticks);
-    if (this.points.due(t)) this.points.check(t, this.run);
+    if (this.points.due(t)) this.points.check(t, this.ctx.resumeAfterCheck);
     else this.run(t);
   };
 
@@ -63,14 +62,9 @@ export class PlainPython {
     bursts.replan(t, k, partialNs, 0, 0, this.segmentDone);
   }
 
-  /** A C call holding the GIL: no check point inside, one right after it. */
-  runCCall(t: PyThread, ns: number): void {
-    this.ctx.book.activity(t, Activity.Python);
-    this.ctx.kernel.run(t, ns, this.afterCCall);
-  }
-
-  private readonly afterCCall = (t: PyThread): void => {
+  /** A C call holding the GIL returned: the check point right after it. */
+  cCallReturned(t: PyThread): void {
     if (this.points.due(t)) this.points.check(t, this.ctx.step);
     else this.ctx.step(t);
-  };
+  }
 }

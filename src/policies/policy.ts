@@ -19,6 +19,15 @@ export interface PolicyContext {
   readonly book: GilBook;
   /** The thread goes on with its program (after a loop or a C call). */
   readonly step: Next;
+  /**
+   * The thread goes on with its loop, or with its loop just past a check, under its process's GIL
+   * as it is when this runs. A policy hands these (never a method of its own) to code that may
+   * outlive it: a swap can replace the policy before the continuation runs.
+   */
+  readonly resume: Next;
+  readonly resumeAfterCheck: Next;
+  /** The GIL of a thread's process now. */
+  gilOf(t: PyThread): GilPolicy;
 }
 
 /**
@@ -51,8 +60,8 @@ export type SettingChange = 'checkInterval' | 'switchInterval' | 'signal';
 export interface Handover {
   t: PyThread;
   at: 'holding' | 'taking' | 'dropping' | 'running';
-  /** How the thread goes on; `python`: with its loop, `afterCheck`: with its loop, past a check. */
-  next: Next | 'python' | 'afterCheck';
+  /** How the thread goes on (a continuation that does not depend on the old policy). */
+  next: Next;
 }
 
 /** What the dashboard shows of a GIL: read by snapshots, never written through. */

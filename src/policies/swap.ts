@@ -1,6 +1,6 @@
 import { Activity, type PyThread } from '../interpreter/py-thread.js';
 import { TaskState } from '../os/task.js';
-import type { GilPolicy, Handover, Next, PolicyContext, PolicyName, ProcessSettings } from './policy.js';
+import type { GilPolicy, Handover, PolicyContext, PolicyName, ProcessSettings } from './policy.js';
 import { policies } from './registry.js';
 
 /**
@@ -12,9 +12,13 @@ import { policies } from './registry.js';
 export function swapPolicy(ctx: PolicyContext, old: GilPolicy, name: PolicyName, settings: ProcessSettings, threads: readonly PyThread[]): GilPolicy {
   const handovers = new Map<PyThread, Handover>();
   for (const h of old.handover(threads)) handovers.set(h.t, h);
-  const fresh = policies[name](ctx, settings, old.holder());
-  const resolve = (next: Handover['next']): Next =>
-    next === 'python' ? (t) => fresh.runPython(t) : next === 'afterCheck' ? (t) => fresh.runPython(t, 'afterCheck') : next;
+  // A holder on its way out (in drop_gil, before the GIL is marked free) lets it go now.
+  let holder = old.holder();
+  if (holder !== null && handovers.get(holder)?.at === 'dropping') {
+    ctx.book.released(holder);
+    holder = null;
+  }
+  const fresh = policies[name](ctx, settings, holder);
   for (const t of threads) {
     if (t.state === TaskState.Done || t.state === TaskState.New) continue;
     const h = handovers.get(t);
@@ -22,13 +26,13 @@ export function swapPolicy(ctx: PolicyContext, old: GilPolicy, name: PolicyName,
       fresh.settle(t);
       continue;
     }
-    const next = resolve(h.next);
+    const next = h.next;
     switch (h.at) {
       case 'running':
         // Without a GIL every thread ran Python at once; now each must take the GIL first.
         fresh.settle(t);
         ctx.bursts.end(t);
-        ctx.kernel.redirect(t, (t) => fresh.takeGil(t, next));
+        ctx.kernel.redirect(t, (t) => ctx.gilOf(t).takeGil(t, next));
         break;
       case 'holding':
         ctx.book.activity(t, Activity.Python);
@@ -38,7 +42,7 @@ export function swapPolicy(ctx: PolicyContext, old: GilPolicy, name: PolicyName,
         ctx.kernel.redirect(t, next);
         break;
       case 'taking':
-        ctx.kernel.redirect(t, (t) => fresh.takeGil(t, next));
+        ctx.kernel.redirect(t, (t) => ctx.gilOf(t).takeGil(t, next));
         break;
     }
   }

@@ -1,5 +1,5 @@
 import { configFor, type Overrides, type Preset } from '../config/load.js';
-import { Simulation, type ControlAction, type Snapshot } from '../model/index.js';
+import { controlActionTypes, Simulation, type ControlAction, type Snapshot } from '../model/index.js';
 
 /** What the user did that a session log keeps: engine controls plus the session's own. */
 export type SessionAction =
@@ -29,7 +29,7 @@ export interface DriverListener {
 
 /** Whether an action is carried out by the engine (the others only change how it is driven). */
 export function isEngineAction(a: SessionAction): a is ControlAction {
-  return a.type !== 'pause' && a.type !== 'resume' && a.type !== 'speed';
+  return (controlActionTypes as readonly string[]).includes(a.type);
 }
 
 /**

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { InputError } from '../config/input-error.js';
 import { fieldPath, presetFromData, unknownFields } from '../config/load.js';
 import { limits, printable } from '../config/preset-schema.js';
-import { iterationNs, loopKindName, nsNumber, profileFileSchema, profileLimits } from '../config/profile-schema.js';
+import { profileNumbersSchema } from '../config/profile-schema.js';
 import { checkDepth, decodeText, formatBytes, inputLimits, openRegularFile, parseJsonText, quote } from '../config/read-input.js';
 import type { LoggedAction } from './driver.js';
 import { applyDelta, flatten, shapeOf, unflatten, type Flat, type SampleShape } from './sample-codec.js';
-import { type Snapshot, threadViewNames, type MachineProfile, policyNames } from '../model/index.js';
+import { controlActionSchema, countersSchema, policyNames, threadViewNames, type Snapshot } from '../model/index.js';
 
 /**
  * A recorded session is a JSON Lines file: one JSON object per line, written as the session
@@ -41,26 +41,6 @@ const instant = nonNegInt.max(maxNs, 'is too far in the future');
 const num = z.number();
 const nullableNum = z.number().nullable();
 
-/** An object with the same keys as a profile section, each a number of nanoseconds within the profile's bounds. */
-function numbersLike(shape: Record<string, unknown>, special: Record<string, z.ZodNumber> = {}) {
-  return z.strictObject(Object.fromEntries(Object.keys(shape).map((k) => [k, special[k] ?? nsNumber()])));
-}
-
-/** The machine profile as the engine uses it (numbers only, within the bounds a profile file has). */
-const profileSchema: z.ZodType<MachineProfile> = z.strictObject({
-  name: printable(64).min(1),
-  description: printable(2000),
-  jitter: z.number().min(profileLimits.jitter.min).max(profileLimits.jitter.max),
-  scheduler: numbersLike(profileFileSchema.shape.scheduler.shape, { tickNs: nsNumber(profileLimits.tickNs.min, profileLimits.tickNs.max) }),
-  syscalls: numbersLike(profileFileSchema.shape.syscalls.shape),
-  interpreter: z.strictObject({
-    nsPerIteration: z.record(loopKindName, z.strictObject({ py2: iterationNs().optional(), py3: iterationNs().optional() })),
-    py2LockPairNs: nsNumber(),
-    mutexNs: nsNumber(),
-    freeThreadedOverhead: z.number().min(profileLimits.freeThreadedOverhead.min).max(profileLimits.freeThreadedOverhead.max),
-  }),
-}) as unknown as z.ZodType<MachineProfile>;
-
 const between = (min: number, max: number, unit = '') => z.number().min(min, `must be at least ${min}${unit}`).max(max, `must be at most ${max}${unit}`);
 const cores = between(limits.cores.min, limits.cores.max).int('must be a whole number');
 const ticks = between(limits.checkInterval.min, limits.checkInterval.max).int('must be a whole number');
@@ -84,7 +64,7 @@ export const headerSchema = z.strictObject({
   config: z.strictObject({
     /** The preset as data (validated again by the preset schema on load). */
     preset: z.record(z.string(), z.unknown()),
-    profile: profileSchema,
+    profile: profileNumbersSchema,
     overrides: overridesSchema,
     /** The seed in effect (the override's or the preset's). */
     seed: printable(200),
@@ -96,11 +76,7 @@ export const headerSchema = z.strictObject({
 export type SessionHeader = z.infer<typeof headerSchema>;
 
 const actionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('policy'), policy: z.enum(policyNames) }),
-  z.strictObject({ type: z.literal('checkInterval'), ticks }),
-  z.strictObject({ type: z.literal('switchInterval'), ns: between(limits.switchInterval.min * 1e9, limits.switchInterval.max * 1e9, ' ns') }),
-  z.strictObject({ type: z.literal('cores'), cores }),
-  z.strictObject({ type: z.literal('signal') }),
+  ...controlActionSchema.options,
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('speed'), speed: between(limits.speed.min, limits.speed.max) }),
@@ -108,28 +84,6 @@ const actionSchema = z.discriminatedUnion('type', [
 
 const actionLineSchema = z.strictObject({ type: z.literal('action'), atNs: instant, events: nonNegInt, action: actionSchema });
 
-const countersSchema = z.strictObject({
-  syscalls: z.strictObject({
-    futex_wait: nonNegInt,
-    futex_wait_timeout: nonNegInt,
-    futex_wake: nonNegInt,
-    recv: nonNegInt,
-    send: nonNegInt,
-    accept: nonNegInt,
-    connect: nonNegInt,
-    close: nonNegInt,
-    clock_nanosleep: nonNegInt,
-  }),
-  wakeups: nonNegInt,
-  spuriousWakeups: nonNegInt,
-  contextSwitches: z.strictObject({ voluntary: nonNegInt, involuntary: nonNegInt }),
-  gilAcquisitions: nonNegInt,
-  gilSwitches: nonNegInt,
-  dropRequests: nonNegInt,
-  forcedSwitches: nonNegInt,
-  ticks: nonNegInt,
-  checks: nonNegInt,
-});
 
 const sampleLineSchema = z.strictObject({
   type: z.literal('sample'),

@@ -66,7 +66,7 @@ describe('properties over random machines, workloads and hot swaps', () => {
         const done = sim.pythonTicksDone();
         for (let i = 0; i < s.threads.length; i++) expect(done[i]).toBe(ticksAsked(s.threads[i].program));
       }),
-      { numRuns: 50 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 50) },
     );
   });
 });

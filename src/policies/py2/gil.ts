@@ -159,7 +159,7 @@ export class Py2Gil implements GilPolicy {
       return;
     }
     if (this._Py_Ticker < 0) {
-      this.check(t, this.afterCheck);
+      this.check(t, this.ctx.resumeAfterCheck);
       return;
     }
     const until = this.ticksUntilCheck();
@@ -178,7 +178,7 @@ export class Py2Gil implements GilPolicy {
 
   /** The end of a burst: the check if the ticker ran out, then on with the loop. */
   afterSegment(t: PyThread): void {
-    if (this._Py_Ticker < 0) this.check(t, this.afterCheck);
+    if (this._Py_Ticker < 0) this.check(t, this.ctx.resumeAfterCheck);
     else this.afterCheck(t);
   }
 
@@ -217,15 +217,10 @@ export class Py2Gil implements GilPolicy {
     this.replan(t, Math.max(0, doneNs - done * t.work.nsPerTick), true);
   }
 
-  runCCall(t: PyThread, ns: number): void {
-    this.ctx.book.activity(t, Activity.Python);
-    this.ctx.kernel.run(t, ns, this.afterCCall);
-  }
-
-  private readonly afterCCall = (t: PyThread): void => {
+  cCallReturned(t: PyThread): void {
     if (this._Py_Ticker < 0) this.check(t, this.ctx.step);
     else this.ctx.step(t);
-  };
+  }
 
   /** The check: pending calls, then "give another thread a chance": sem_post, then sem_wait. */
   private check(t: PyThread, next: Next): void {
@@ -313,10 +308,9 @@ export class Py2Gil implements GilPolicy {
     for (const r of this.records) {
       if (r === undefined || r.phase === Phase.None) continue;
       const t = r.t;
-      const afterCheck = (n: Next | null): Next | 'afterCheck' | null => (n === this.afterCheck ? 'afterCheck' : n);
-      if (t === this.owner) out.push({ t, at: 'holding', next: afterCheck(r.checkNext) ?? r.takeNext! });
+      if (t === this.owner) out.push({ t, at: 'holding', next: r.checkNext ?? r.takeNext! });
       else if (r.phase === Phase.Drop) out.push({ t, at: 'dropping', next: r.dropNext! });
-      else out.push({ t, at: 'taking', next: afterCheck(r.checkNext) ?? r.takeNext! });
+      else out.push({ t, at: 'taking', next: r.checkNext ?? r.takeNext! });
     }
     return out;
   }

@@ -149,7 +149,7 @@ export class QuietChecks {
       const left = Math.max(0, windowEnd - p);
       this.commit(t, j + 1, j + 1);
       if (onWindowEnd !== null) {
-        r.checkNext = this.gil.afterCheck;
+        r.checkNext = this.ctx.resumeAfterCheck;
         this.ctx.bursts.end(t);
         this.ctx.kernel.replan(t, Math.round(left), onWindowEnd);
         this.ctx.bursts.markLength(t, left);

@@ -343,8 +343,8 @@ export class Py3Gil implements GilPolicy {
     this.python.run(t);
   }
 
-  runCCall(t: PyThread, ns: number): void {
-    this.python.runCCall(t, ns);
+  cCallReturned(t: PyThread): void {
+    this.python.cCallReturned(t);
   }
 
   settle(t: PyThread): void {
@@ -367,10 +367,10 @@ export class Py3Gil implements GilPolicy {
     for (const r of this.records) {
       if (r === undefined || r.phase === Phase.None) continue;
       const t = r.t;
-      const after = (n: Next | null): Next | 'afterCheck' | null => (n === this.python.run ? 'afterCheck' : n);
-      if (t === this.owner) out.push({ t, at: 'holding', next: after(r.checkNext) ?? r.takeNext! });
-      else if (r.phase === Phase.Drop) out.push({ t, at: 'dropping', next: r.dropNext! });
-      else out.push({ t, at: 'taking', next: after(r.checkNext) ?? r.takeNext! });
+      // A thread in drop_gil is still the owner until it has locked the mutex: it is letting go.
+      if (r.phase === Phase.Drop) out.push({ t, at: 'dropping', next: r.dropNext! });
+      else if (t === this.owner) out.push({ t, at: 'holding', next: r.checkNext ?? r.takeNext! });
+      else out.push({ t, at: 'taking', next: r.checkNext ?? r.takeNext! });
     }
     return out;
   }
