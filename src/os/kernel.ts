@@ -15,9 +15,7 @@ export interface Core<T extends Task = Task> {
   minVruntime: number;
   /** Time the core spent running tasks, ns (for busy shares over a window). */
   busyNs: number;
-  /** Whether a slice-end tick is armed for the current task. */
-  sliceArmed: boolean;
-  /** Event-queue key of its tick. */
+  /** Event-queue key of its tick: pending exactly while a tick is armed for the current task. */
   sliceKey: number;
   /** Instant the current task's slice started. */
   sliceStart: number;
@@ -198,8 +196,6 @@ export class Kernel<T extends Task = Task> {
    */
   private onSliceEnd(coreId: number): void {
     const core = this.cores[coreId];
-    if (!core.sliceArmed) return;
-    core.sliceArmed = false;
     const curr = core.curr;
     if (curr === null || core.rq.length === 0) return;
     this.account(core);
@@ -232,7 +228,6 @@ export class Kernel<T extends Task = Task> {
         rq: [],
         minVruntime: this.cores.length > 0 ? this.cores[0].minVruntime : 0,
         busyNs: 0,
-        sliceArmed: false,
         sliceKey: this.sim.queue.newKey(),
         sliceStart: 0,
         idleSince: -Infinity,
@@ -254,7 +249,7 @@ export class Kernel<T extends Task = Task> {
         displaced.push(...core.rq);
         core.rq = [];
         core.online = false;
-        core.sliceArmed = false;
+        this.disarmSlice(core);
       }
     }
     const f = 1 + Math.floor(Math.log2(Math.min(n, 8)));
@@ -313,7 +308,7 @@ export class Kernel<T extends Task = Task> {
     this.sim.counters.contextSwitches.involuntary++;
     t.involuntarySwitches++;
     core.curr = null;
-    core.sliceArmed = false;
+    this.disarmSlice(core);
     t.state = TaskState.Runnable;
     t.runnableSince = this.sim.now;
     this.enqueue(core, t);
@@ -325,7 +320,7 @@ export class Kernel<T extends Task = Task> {
     this.account(core);
     this.cancelBurst(task);
     core.curr = null;
-    core.sliceArmed = false;
+    this.disarmSlice(core);
     task.state = state;
     this.observe(task);
     this.pickNext(core);
@@ -347,7 +342,7 @@ export class Kernel<T extends Task = Task> {
     t.core = core.id;
     t.runFrom = now + latency;
     core.sliceStart = t.runFrom;
-    core.sliceArmed = false;
+    this.disarmSlice(core);
     this.observe(t);
     this.armBurst(t);
     if (core.rq.length > 0) this.armSlice(core);
@@ -362,11 +357,15 @@ export class Kernel<T extends Task = Task> {
 
   /** Arms the next scheduler tick on a core that has tasks waiting (ticks come every `tickNs`). */
   private armSlice(core: Core<T>): void {
-    if (core.sliceArmed || core.curr === null) return;
+    if (this.sim.queue.pending(core.sliceKey) || core.curr === null) return;
     const tick = this.profile.scheduler.tickNs;
     const next = (Math.floor(this.sim.now / tick) + 1) * tick;
-    core.sliceArmed = true;
     this.sim.schedule(core.sliceKey, next, this.tick, core.id);
+  }
+
+  /** Drops a core's pending tick (its task changed or left). */
+  private disarmSlice(core: Core<T>): void {
+    this.sim.queue.cancel(core.sliceKey);
   }
 
   /** Gives an idle core its next task: its own queue first, else one pulled from the busiest. */
