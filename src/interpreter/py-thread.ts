@@ -21,6 +21,8 @@ export const Activity = {
   Done: 6,
   /** In a C call that holds the GIL (no check point inside). */
   CCall: 7,
+  /** Started, not yet in its program (a Python thread takes its GIL first). */
+  Starting: 8,
 } as const;
 export type Activity = (typeof Activity)[keyof typeof Activity];
 
@@ -120,7 +122,7 @@ export class PyThread extends Task {
   /** Iterations left in each enclosing `repeat`, by depth. */
   readonly repeatLeft: number[];
   /** What it is doing (see `Activity`); set through the model's observer so that traces see it. */
-  activity: Activity = Activity.Python;
+  activity: Activity = Activity.Starting;
 
   /** The Python loop in progress. */
   readonly work = new PythonWork();

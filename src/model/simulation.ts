@@ -302,7 +302,7 @@ export class Simulation {
     for (const c of this.kernel.cores) if (c.curr !== null && c.curr.core !== c.id) return `core ${c.id} runs ${c.curr.name}, which is on core ${c.curr.core}`;
     for (const p of this.processes) {
       if (p.gil.name === 'free-threaded') continue;
-      const inPython = p.threads.filter((t) => t.state === TaskState.Running && t.runFrom < now && ((t.activity === Activity.Python && t.burst.active) || t.activity === Activity.CCall));
+      const inPython = p.threads.filter((t) => t.state === TaskState.Running && t.runFrom < now && (t.activity === Activity.Python || t.activity === Activity.CCall));
       if (inPython.length > 1) return `${inPython.map((t) => t.name).join(' and ')} run Python at once under ${p.gil.name}`;
     }
     return null;

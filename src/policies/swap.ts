@@ -32,6 +32,7 @@ export function swapPolicy(ctx: PolicyContext, old: GilPolicy, name: PolicyName,
         // Without a GIL every thread ran Python at once; now each must take the GIL first.
         fresh.settle(t);
         ctx.bursts.end(t);
+        ctx.book.activity(t, Activity.GilWait);
         ctx.kernel.redirect(t, (t) => ctx.gilOf(t).takeGil(t, next));
         break;
       case 'holding':

@@ -1,4 +1,4 @@
-import type { PyThread } from '../../interpreter/py-thread.js';
+import { Activity, type PyThread } from '../../interpreter/py-thread.js';
 import { TaskState } from '../../os/task.js';
 import type { Next, PolicyContext } from '../policy.js';
 import type { Py2Gil } from './gil.js';
@@ -149,7 +149,9 @@ export class QuietChecks {
       const left = Math.max(0, windowEnd - p);
       this.commit(t, j + 1, j + 1);
       if (onWindowEnd !== null) {
+        // Still inside sem_post's futex_wake, the GIL given up: the rest of the window, then its CAS.
         r.checkNext = this.ctx.resumeAfterCheck;
+        this.ctx.book.activity(t, Activity.GilDrop);
         this.ctx.bursts.end(t);
         this.ctx.kernel.replan(t, Math.round(left), onWindowEnd);
         this.ctx.bursts.markLength(t, left);
