@@ -27,6 +27,7 @@ export class FreeThreaded implements GilPolicy {
   }
 
   takeGil(t: PyThread, next: Next): void {
+    this.ctx.book.noGil(t);
     this.ctx.book.activity(t, Activity.Python);
     next(t);
   }

@@ -61,6 +61,16 @@ export class GilBook {
     }
   }
 
+  /** There is no GIL for `t` any more (free-threading): a wait or a hold in progress ends now, unlike a switch. */
+  noGil(t: PyThread): void {
+    const g = t.gil;
+    if (!Number.isNaN(g.waitSince)) {
+      g.waitNs += this.engine.now - g.waitSince;
+      g.waitSince = NaN;
+    }
+    this.released(t);
+  }
+
   /** `t` was woken, did not get the GIL and waits again: a wake-up in vain. */
   inVain(t: PyThread): void {
     this.engine.counters.spuriousWakeups++;

@@ -19,6 +19,8 @@ export function swapPolicy(ctx: PolicyContext, old: GilPolicy, name: PolicyName,
     holder = null;
   }
   const fresh = policies[name](ctx, settings, holder);
+  // A GIL that nobody holds under the new policy (free-threading has none) is held no longer.
+  if (holder !== null && fresh.holder() !== holder) ctx.book.noGil(holder);
   for (const t of threads) {
     if (t.state === TaskState.Done || t.state === TaskState.New) continue;
     const h = handovers.get(t);
