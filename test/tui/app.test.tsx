@@ -1,30 +1,9 @@
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listPresets, loadPreset } from '../../src/config/load.js';
-import { App } from '../../src/tui/app.js';
-import { DashboardController, type DashboardSetup } from '../../src/tui/controller.js';
-import { plain, tick } from './ink-helpers.js';
+import { loadPreset } from '../../src/config/load.js';
+import { closeDashboard, openDashboard as open } from './open-dashboard.js';
+import { tick } from './ink-helpers.js';
 
-
-let app: ReturnType<typeof render> | null = null;
-afterEach(() => {
-  app?.unmount();
-  app = null;
-});
-
-/** The dashboard, paused at the start so that only keys move it. */
-async function open(setup: Partial<DashboardSetup> = {}, width = 100, height = 40) {
-  const controller = new DashboardController({ preset: loadPreset('py2-threads-2cores'), startPaused: true, listPresets, ...setup });
-  app = render(<App controller={controller} width={width} height={height} frameMs={20} />);
-  await tick();
-  const screen = () => plain(app!.lastFrame());
-  const press = async (k: string) => {
-    app!.stdin.write(k);
-    await tick();
-    return screen();
-  };
-  return { controller, screen, press, lines: () => screen().split('\n') };
-}
+afterEach(closeDashboard);
 
 describe('the dashboard app, key by key', () => {
   it('opens on the preset, paused, with the panels and the footer', async () => {
@@ -160,7 +139,7 @@ describe('the dashboard app, key by key', () => {
   it('r starts a recording mid-run (REC shows), and stops it', async () => {
     const a = await open();
     expect(await a.press('r')).toContain('recording is not available here: start with gil-top --record FILE');
-    app!.unmount();
+    closeDashboard();
     let stopped = false;
     const started = await open({ startRecording: () => ({ file: 'mid.jsonl', get finalized() { return stopped; }, finalize: () => { stopped = true; } }) });
     const on = await started.press('r');
@@ -168,7 +147,7 @@ describe('the dashboard app, key by key', () => {
     expect(on.split('\n')[0]).toContain(' REC');
     expect(await started.press('r')).toContain('recording stopped and written to mid.jsonl');
     expect(stopped).toBe(true);
-    app!.unmount();
+    closeDashboard();
     let finalized = false;
     const b = await open({ record: () => ({ file: 'x.jsonl', get finalized() { return finalized; }, finalize: () => { finalized = true; } }) });
     expect(b.lines()[0]).toContain(' REC');
@@ -181,7 +160,7 @@ describe('the dashboard app, key by key', () => {
     const a = await open();
     await a.press('q');
     expect(a.controller.quitRequested).toBe(true);
-    app!.unmount();
+    closeDashboard();
     const b = await open();
     await b.press('\x03');
     expect(b.controller.quitRequested).toBe(true);
@@ -200,8 +179,7 @@ describe('the dashboard app, sizes', () => {
       expect(lines().length, `height ${h}`).toBeLessThanOrEqual(h - 1);
       expect(lines()[0]).toContain('echo-fib-py3');
       expect(lines().at(-1)).toContain('? help');
-      app!.unmount();
-      app = null;
+      closeDashboard();
     }
   });
 });

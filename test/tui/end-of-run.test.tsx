@@ -1,31 +1,18 @@
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listPresets, loadPreset } from '../../src/config/load.js';
 import { FLAT_OUT } from '../../src/session/live-loop.js';
-import { App } from '../../src/tui/app.js';
-import { DashboardController, type DashboardSetup } from '../../src/tui/controller.js';
-import { plain, tick } from './ink-helpers.js';
+import { loadPreset } from '../../src/config/load.js';
+import type { DashboardSetup } from '../../src/tui/controller.js';
+import { tick } from './ink-helpers.js';
+import { closeDashboard, openDashboard } from './open-dashboard.js';
 
-let app: ReturnType<typeof render> | null = null;
-afterEach(() => {
-  app?.unmount();
-  app = null;
-});
+afterEach(closeDashboard);
 
 /** A dashboard whose run is taken to its end while paused: the next frame finds it finished. */
 async function finishedRun(setup: Partial<DashboardSetup> = {}, width = 100, height = 40) {
-  const controller = new DashboardController({ preset: loadPreset('py2-threads-1core'), startPaused: true, listPresets, ...setup });
-  app = render(<App controller={controller} width={width} height={height} frameMs={20} />);
+  const d = await openDashboard({ preset: loadPreset('py2-threads-1core'), ...setup }, width, height);
+  d.controller.driver.advanceTo(Infinity);
   await tick();
-  controller.driver.advanceTo(Infinity);
-  await tick();
-  const screen = () => plain(app!.lastFrame());
-  const press = async (k: string) => {
-    app!.stdin.write(k);
-    await tick();
-    return screen();
-  };
-  return { controller, screen, press };
+  return d;
 }
 
 describe('the end of a run', () => {

@@ -1,11 +1,8 @@
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listPresets, loadPreset } from '../../src/config/load.js';
 import type { Simulation } from '../../src/model/index.js';
-import { App } from '../../src/tui/app.js';
-import { DashboardController, type DashboardSetup } from '../../src/tui/controller.js';
+import type { DashboardSetup } from '../../src/tui/controller.js';
 import { EventLog, JournalReader, type JournalRing } from '../../src/tui/event-log.js';
-import { plain, tick } from './ink-helpers.js';
+import { closeDashboard, openDashboard } from './open-dashboard.js';
 
 /**
  * A stand-in for the model's journal (`Simulation.enableJournal`), until the model writes one:
@@ -38,33 +35,23 @@ class JournalDouble implements JournalRing {
   }
 }
 
-let app: ReturnType<typeof render> | null = null;
-afterEach(() => {
-  app?.unmount();
-  app = null;
-});
+afterEach(closeDashboard);
 
+/** The dashboard with a journal double, counting how often the journal was turned on. */
 async function open(setup: Partial<DashboardSetup> = {}, height = 40) {
   let enabled = 0;
-  const controller = new DashboardController({
-    preset: loadPreset('py2-threads-2cores'),
-    startPaused: true,
-    listPresets,
-    journal: (sim) => {
-      enabled++;
-      return new JournalDouble(sim);
+  const d = await openDashboard(
+    {
+      journal: (sim) => {
+        enabled++;
+        return new JournalDouble(sim);
+      },
+      ...setup,
     },
-    ...setup,
-  });
-  app = render(<App controller={controller} width={100} height={height} frameMs={20} />);
-  await tick();
-  const screen = () => plain(app!.lastFrame());
-  const press = async (k: string) => {
-    app!.stdin.write(k);
-    await tick();
-    return screen();
-  };
-  return { controller, screen, press, enabled: () => enabled };
+    100,
+    height,
+  );
+  return { ...d, enabled: () => enabled };
 }
 
 describe('the event log', () => {
@@ -112,7 +99,7 @@ describe('the event log', () => {
   it('shows itself when the terminal has room for it (50 rows or more)', async () => {
     const { screen } = await open({}, 50);
     expect(screen()).toContain('event log (e hides it');
-    app!.unmount();
+    closeDashboard();
     const small = await open({}, 49);
     expect(small.screen()).not.toContain('event log (');
   });

@@ -1,21 +1,13 @@
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listPresets, loadPreset } from '../../src/config/load.js';
-import { App } from '../../src/tui/app.js';
-import { DashboardController } from '../../src/tui/controller.js';
+import { loadPreset } from '../../src/config/load.js';
 import { plain, tick } from './ink-helpers.js';
+import { closeDashboard, openDashboard } from './open-dashboard.js';
 
-let app: ReturnType<typeof render> | null = null;
-afterEach(() => {
-  app?.unmount();
-  app = null;
-});
+afterEach(closeDashboard);
 
-/** The dashboard at `width` x `height` on `preset`, paused after a few milliseconds stepped one by one. */
+/** The dashboard at `width` x `height` on `preset`, paused after `ms` milliseconds stepped one by one. */
 async function at(width: number, height: number, preset = 'py2-threads-2cores', ms = 6) {
-  const controller = new DashboardController({ preset: loadPreset(preset), startPaused: true, listPresets });
-  app = render(<App controller={controller} width={width} height={height} frameMs={20} />);
-  await tick();
+  const { app } = await openDashboard({ preset: loadPreset(preset) }, width, height);
   for (let i = 0; i < ms; i++) {
     app.stdin.write(',');
     await tick(40);
@@ -24,7 +16,7 @@ async function at(width: number, height: number, preset = 'py2-threads-2cores', 
   const t = `t=   ${(ms / 1000).toFixed(6)} s`;
   for (let i = 0; i < 50 && !plain(app.lastFrame()).includes(t); i++) await tick(40);
   await tick();
-  return plain(app.lastFrame()).split('\n');
+  return { app, lines: plain(app.lastFrame()).split('\n') };
 }
 
 /** What every size must show: the run, the cores with their threads, the GIL, the strips, the tallies, how to quit. */
@@ -48,12 +40,12 @@ function expectEssentials(l: string[], width: number, height: number) {
 
 describe('the dashboard at the sizes people use', () => {
   it('80x24: header, named core bars, GIL panel, a compact timeline, tallies and a footer with q', async () => {
-    const l = await at(80, 24);
+    const { lines: l } = await at(80, 24);
     expectEssentials(l, 80, 24);
   });
 
   it('120x40: all of that, the thread states and the chart', async () => {
-    const l = await at(120, 40);
+    const { lines: l } = await at(120, 40);
     expectEssentials(l, 120, 40);
     const s = l.join('\n');
     expect(s).toMatch(/^ thread +state +cpu/m);
@@ -62,7 +54,7 @@ describe('the dashboard at the sizes people use', () => {
   });
 
   it('200x60: uses the room (no blank half): the event log, the charts, the description', async () => {
-    const l = await at(200, 60, 'echo-fib-py3', 30);
+    const { lines: l } = await at(200, 60, 'echo-fib-py3', 30);
     const s = l.join('\n');
     expect(l.length).toBeLessThanOrEqual(59);
     expect(s).toContain('event log');
@@ -74,29 +66,28 @@ describe('the dashboard at the sizes people use', () => {
   });
 
   it('the help fits at 200x60 and scrolls at 80x24 (q quit is reachable)', async () => {
-    await at(200, 60);
-    app!.stdin.write('?');
+    let { app } = await at(200, 60);
+    app.stdin.write('?');
     await tick();
-    let s = plain(app!.lastFrame());
+    let s = plain(app.lastFrame());
     expect(s).toContain('q ^C F10 quit, restoring the terminal');
     expect(s).toContain('The state column');
-    app!.unmount();
-    await at(80, 24);
-    app!.stdin.write('?');
+    ({ app } = await at(80, 24));
+    app.stdin.write('?');
     await tick();
-    s = plain(app!.lastFrame());
+    s = plain(app.lastFrame());
     expect(s).toMatch(/\[1-17 of \d+, ↑\/↓ j\/k PgUp\/PgDn\]/);
     expect(s).not.toContain('q ^C F10');
-    app!.stdin.write('\x1b[6~'); // PgDn
+    app.stdin.write('\x1b[6~'); // PgDn
     await tick();
-    s = plain(app!.lastFrame());
+    s = plain(app.lastFrame());
     expect(s).toContain('q ^C F10 quit, restoring the terminal');
-    for (let i = 0; i < 40; i++) app!.stdin.write('j');
+    for (let i = 0; i < 40; i++) app.stdin.write('j');
     await tick();
-    s = plain(app!.lastFrame());
+    s = plain(app.lastFrame());
     expect(s).toContain('spin     on a core in GIL code');
-    app!.stdin.write('k'); // scrolls up in the help: no signal is sent
+    app.stdin.write('k'); // scrolls up in the help: no signal is sent
     await tick();
-    expect(plain(app!.lastFrame())).not.toContain('SIGINT');
+    expect(plain(app.lastFrame())).not.toContain('SIGINT');
   });
 });

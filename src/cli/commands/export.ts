@@ -2,6 +2,7 @@ import { InputError } from '../../config/input-error.js';
 import { oneLine } from '../../config/read-input.js';
 import { checkOutputPath } from '../../session/output-file.js';
 import { writePerfetto, type TimeRange } from '../../session/perfetto.js';
+import type { Divergence, ReplayPlayer } from '../../session/replay.js';
 import { openSessionFile, type SessionFile } from '../../session/session-file.js';
 import { writeSvg } from '../../session/svg-file.js';
 import { WallBudget } from '../../session/wall-budget.js';
@@ -55,35 +56,36 @@ function checkRange(session: SessionFile, range: TimeRange): void {
   if (range.fromNs !== undefined && range.fromNs >= end) throw new InputError(`--from ${range.fromNs / 1e9}: the recording ends at ${(end / 1e9).toFixed(6)} s`);
 }
 
-function exportPerfetto(session: SessionFile, out: string, force: boolean, maxWall: number, range: TimeRange): number {
+/** Runs an export under the --max-wall budget (its progress line on stderr). */
+function underBudget<T>(maxWall: number, run: (budget: WallBudget) => T): [T, WallBudget] {
   const budget = new WallBudget(maxWall, 'export: ', process.stderr);
-  let result;
   try {
-    result = writePerfetto(session, out, force, budget, range);
+    return [run(budget), budget];
   } finally {
     budget.finish();
   }
-  const { events, bytes, divergence, player } = result;
-  const reachedEnd = player.done || (range.toNs !== undefined && player.driver.sim.now >= range.toNs);
-  if (divergence !== null) process.stderr.write(`gil-top: warning: the re-simulation diverges from the recording (${oneLine(divergence.message)}); the thread and core tracks show what this gil-top simulates\n`);
-  else if (!reachedEnd) process.stderr.write(`gil-top: warning: stopped by ${budget.reason(player.driver.sim)}; the trace ends there\n`);
-  process.stderr.write(`gil-top: wrote ${oneLine(out)} (${events} events, ${(bytes / 1e6).toFixed(1)} MB); open it at https://ui.perfetto.dev or chrome://tracing\n`);
+}
+
+/**
+ * Says what an export found and wrote; returns its exit status: 3 when the budget stopped the
+ * re-simulation before the end of the range (what was made so far is written), else 0.
+ */
+function report(what: string, player: ReplayPlayer, divergence: Divergence | null, toNs: number, budget: WallBudget, wrote: string): number {
+  const reachedEnd = player.done || player.driver.sim.now >= toNs;
+  if (divergence !== null) process.stderr.write(`gil-top: warning: the re-simulation diverges from the recording (${oneLine(divergence.message)}); ${what} what this gil-top simulates\n`);
+  else if (!reachedEnd) process.stderr.write(`gil-top: warning: stopped by ${budget.reason(player.driver.sim)}; it ends there\n`);
+  process.stderr.write(`gil-top: wrote ${wrote}\n`);
   return divergence === null && !reachedEnd ? 3 : 0;
+}
+
+function exportPerfetto(session: SessionFile, out: string, force: boolean, maxWall: number, range: TimeRange): number {
+  const [r, budget] = underBudget(maxWall, (b) => writePerfetto(session, out, force, b, range));
+  return report('the thread and core tracks show', r.player, r.divergence, range.toNs ?? Infinity, budget, `${oneLine(out)} (${r.events} events, ${(r.bytes / 1e6).toFixed(1)} MB); open it at https://ui.perfetto.dev or chrome://tracing`);
 }
 
 function exportSvg(file: string, out: string, force: boolean, maxWall: number, range: TimeRange): number {
   // A session file is read as it is replayed: each export opens it afresh.
   const session = openSessionFile(file);
-  const budget = new WallBudget(maxWall, 'export: ', process.stderr);
-  let fig;
-  try {
-    fig = writeSvg(session, out, force, range, budget);
-  } finally {
-    budget.finish();
-  }
-  const reachedEnd = fig.player.done || fig.player.driver.sim.now >= fig.toNs;
-  if (fig.divergence !== null) process.stderr.write(`gil-top: warning: the re-simulation diverges from the recording (${oneLine(fig.divergence.message)}); the figure shows what this gil-top simulates\n`);
-  else if (!reachedEnd) process.stderr.write(`gil-top: warning: stopped by ${budget.reason(fig.player.driver.sim)}; the figure ends there\n`);
-  process.stderr.write(`gil-top: wrote ${oneLine(out)} (${(fig.fromNs / 1e9).toFixed(6)} s to ${(fig.toNs / 1e9).toFixed(6)} s simulated, ${(fig.bytes / 1e3).toFixed(0)} kB); open it in a browser\n`);
-  return fig.divergence === null && !reachedEnd ? 3 : 0;
+  const [fig, budget] = underBudget(maxWall, (b) => writeSvg(session, out, force, range, b));
+  return report('the figure shows', fig.player, fig.divergence, fig.toNs, budget, `${oneLine(out)} (${(fig.fromNs / 1e9).toFixed(6)} s to ${(fig.toNs / 1e9).toFixed(6)} s simulated, ${(fig.bytes / 1e3).toFixed(0)} kB); open it in a browser`);
 }
