@@ -236,9 +236,13 @@ function headerOf(driver: SessionDriver, createdAt: Date): SessionHeader {
   };
 }
 
-/** The one line an error ends with: its message for gil-top's own errors, the stack for a bug. */
+/**
+ * The one line an error ends with: its message for gil-top's own errors (by class, or by name for
+ * one that crossed from the dashboard's worker thread as a plain Error), the stack for a bug.
+ */
 export function errorLine(err: unknown): string {
-  if (err instanceof InputError || err instanceof OutputError) return `gil-top: ${oneLine(err.message)}`;
+  if (err instanceof InputError || err instanceof OutputError || (err instanceof Error && (err.name === 'InputError' || err.name === 'OutputError')))
+    return `gil-top: ${oneLine(err.message)}`;
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
@@ -268,11 +272,11 @@ export function installFinalizers(recorder: { finalize(reason: EndReason): unkno
     process.exit(signalExitCodes[signal] ?? 1);
   };
   const onCrash = (err: unknown) => {
-    end(err instanceof OutputError ? 'failed' : 'crashed');
+    end(err instanceof Error && err.name === 'OutputError' ? 'failed' : 'crashed');
     uninstall();
     runExitCleanups();
     process.stderr.write(`${errorLine(err)}\n`);
-    process.exit(err instanceof InputError ? 2 : 1);
+    process.exit(err instanceof Error && err.name === 'InputError' ? 2 : 1);
   };
   const signals = Object.keys(signalExitCodes) as NodeJS.Signals[];
   process.on('exit', onExit);
