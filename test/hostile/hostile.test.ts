@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { profilesDir } from '../../src/config/load.js';
-import { recordRun, tempDir } from '../session/fixtures.js';
+import { recordRun, smallPreset, tempDir } from '../session/fixtures.js';
 
 type Outcome = 'clean error' | 'valid run' | 'anything else';
 const tally: Record<string, Record<Outcome, number>> = {};
@@ -26,28 +26,7 @@ let sessionText = '';
 let sessionFile = '';
 
 /** A small, quick preset: an echo server beside a countdown, a client of 5 requests. */
-const basePreset = {
-  name: 'tiny',
-  title: 'tiny echo',
-  description: 'test preset',
-  profile: 'article-vm',
-  policy: 'py3',
-  cores: 2,
-  threads: [
-    { name: 'server', program: [{ op: 'accept', socket: 'echo' }, { op: 'repeat', times: 'forever', body: [{ op: 'recv', socket: 'echo' }, { op: 'send', socket: 'echo' }] }] },
-    { name: 'worker', program: [{ op: 'loop', kind: 'countdown', iterations: 200_000 }] },
-  ],
-  actors: [
-    {
-      name: 'client',
-      program: [
-        { op: 'connect', socket: 'echo' },
-        { op: 'repeat', times: 5, body: [{ op: 'request', body: [{ op: 'send', socket: 'echo', bytes: 100 }, { op: 'recv', socket: 'echo' }] }] },
-        { op: 'close', socket: 'echo' },
-      ],
-    },
-  ],
-};
+const basePreset = { ...smallPreset(200_000, 5), name: 'tiny', title: 'tiny echo' };
 const baseProfile = JSON.parse(readFileSync(join(profilesDir, 'article-vm.json'), 'utf8'));
 
 beforeAll(() => {

@@ -18,7 +18,14 @@ export function tempDir(): string {
  */
 export function writeSmallPreset(dir: string, iterations = 4_000_000): string {
   const file = join(dir, 'small.json');
-  const preset = {
+  const preset = smallPreset(iterations);
+  writeFileSync(file, JSON.stringify(preset, null, 2));
+  return file;
+}
+
+/** The data of the small preset (`writeSmallPreset`), its client making `requests` requests. */
+export function smallPreset(iterations = 4_000_000, requests = 20) {
+  return {
     name: 'small',
     title: 'echo server beside a countdown',
     description: 'test preset',
@@ -34,14 +41,12 @@ export function writeSmallPreset(dir: string, iterations = 4_000_000): string {
         name: 'client',
         program: [
           { op: 'connect', socket: 'echo' },
-          { op: 'repeat', times: 20, body: [{ op: 'request', body: [{ op: 'send', socket: 'echo', bytes: 100 }, { op: 'recv', socket: 'echo' }] }] },
+          { op: 'repeat', times: requests, body: [{ op: 'request', body: [{ op: 'send', socket: 'echo', bytes: 100 }, { op: 'recv', socket: 'echo' }] }] },
           { op: 'close', socket: 'echo' },
         ],
       },
     ],
   };
-  writeFileSync(file, JSON.stringify(preset, null, 2));
-  return file;
 }
 
 /** Control actions at simulated instants (ns): what a user might do in the dashboard. */
