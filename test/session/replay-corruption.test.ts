@@ -153,3 +153,22 @@ describe('replay never reports a match for a recording changed after it was reco
     expect(Object.keys(tally).length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('session format version 1 (whole samples, no counts, no checksum)', () => {
+  it('still loads and replays as a match', () => {
+    const lines = sessionObjects(file);
+    lines[0].version = 1;
+    const { samples: _s, actions: _a, sha256: _h, ...end } = lines.at(-1)!;
+    const v1 = join(dir, 'v1.jsonl');
+    writeFileSync(v1, [...lines.slice(0, -1), end].map((o) => JSON.stringify(o) + '\n').join(''));
+    const s = openSessionFile(v1);
+    expect(s.header.version).toBe(1);
+    expect(s.problems).toEqual([]);
+    const r = verifySession(s);
+    expect(r.verdict).toBe('matches');
+    expect(r.samplesChecked).toBe(r.samples);
+    // Delta lines are a version 2 form: in a version 1 file they are not a session line.
+    writeFileSync(v1, readFileSync(file, 'utf8').replace('"version":2', '"version":1'));
+    expect(verdictOf(v1)).toBe('bad input');
+  });
+});
