@@ -38,7 +38,7 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
     return [
       { label: 'GIL', value: [{ text: 'none (free-threaded)', bold: true }, { text: more }] },
       { label: '', value: [{ text: 'threads run Python in parallel' }] },
-      { label: '', value: [{ text: 'no ticker, timeout or drop request' }] },
+      { label: '', value: [{ text: 'no ticker, no timed wait' }] },
       switches,
     ];
   }
@@ -61,7 +61,7 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
       holder,
       { label: '_Py_Ticker', value: [{ text: count }, { text: gauge(ticker / ci, Math.min(16, valueWidth - count.length)), color: 'yellow' }] },
       { label: 'semaphore', value: [{ text: `value ${g.semValue ?? '-'}  nwaiters ${g.nwaiters ?? '-'}` }] },
-      { label: 'signal', value: [{ text: g.pendingCalls ? 'PENDING (main thread must run it)' : 'none pending', color: g.pendingCalls ? 'redBright' : undefined }] },
+      { label: 'signal', value: [{ text: g.pendingCalls ? 'PENDING (for the main thread)' : 'none pending', color: g.pendingCalls ? 'redBright' : undefined }] },
       switches,
     ];
   }

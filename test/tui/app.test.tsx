@@ -88,7 +88,7 @@ describe('the dashboard app, key by key', () => {
     const { press } = await open();
     const s = await press('k');
     expect(s).toContain('SIGINT sent at t=0.000000 s');
-    expect(s).toContain('signal       PENDING (main thread must run it)');
+    expect(s).toContain('signal       PENDING (for the main thread)');
   });
 
   it('[ and ] zoom the timeline', async () => {

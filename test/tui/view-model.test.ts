@@ -175,3 +175,17 @@ describe('rates over a window of simulated time', () => {
     expect(rateWindowNs(1e6)).toBe(2e8);
   });
 });
+
+describe('GIL panel at 80 columns', () => {
+  it('every line of every policy fits its 44 columns', () => {
+    const d = new SessionDriver(loadPreset('py2-threads-2cores'));
+    for (const policy of ['py2', 'py3', 'free-threaded'] as const) {
+      d.act({ type: 'policy', policy });
+      d.act({ type: 'signal' });
+      d.advanceTo(d.sim.now + 5e6);
+      const v = buildView(input(d.sim.snapshot(), { width: 80, height: 23 }));
+      expect(v.gilWidth).toBe(44);
+      for (const l of v.gil) expect(13 + l.value.map((s) => s.text).join('').length, `${policy} ${l.label}`).toBeLessThanOrEqual(44);
+    }
+  });
+});
