@@ -95,6 +95,26 @@ describe.skipIf(!hasTmux || !built)('gil-top in a real terminal (tmux)', () => {
     tmux('send-keys', '-t', session, 'C-c');
     await sleep(300);
   });
+
+  it('at 80x24: the panels, thread names on the core bars, q in the footer; F1 helps, F10 quits', async () => {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `node ${JSON.stringify(main)}; echo EXITED $?; sleep 30`);
+    let s = await until((x) => x.includes('timeline, last') && /OS wake-ups +[1-9]/.test(x));
+    const lines = s.split('\n');
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    expect(lines[0]).toMatch(/^gil-top {2}py2-threads-2cores {2}(policy )?py2 +2 cores +t= +\d+\.\d{6} s {2}speed 0\.1x/);
+    expect(s).toMatch(/cpu\d\[[| ]+\d+\.\d%\] t[12] /);
+    expect(s).toContain('_Py_Ticker');
+    expect(s).toMatch(/^t1 +│/m);
+    expect(s).toMatch(/^ thread +cpu +GIL held/m);
+    expect(s).toMatch(/q quit\s*$/m);
+    tmux('send-keys', '-t', session, 'F1');
+    s = await until((x) => x.includes('Help (Esc'));
+    expect(s).toContain('Help (Esc or ? closes');
+    tmux('send-keys', '-t', session, 'F10');
+    s = await until((x) => x.includes('EXITED'));
+    expect(s).toContain('EXITED 0');
+  });
 });
 
 describe.skipIf(!built)('gil-top without a terminal', () => {
