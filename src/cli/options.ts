@@ -25,7 +25,7 @@ export const options = {
   preset: { type: 'string', short: 'p', help: 'preset name (see `gil-top presets`) or path to a preset .json' },
   policy: { type: 'string', help: `GIL policy: ${policyNames.join(', ')}` },
   policies: { type: 'string', help: 'compare, sweep: policies to run, comma-separated (compare: default all)' },
-  param: { type: 'string', multiple: true, help: 'sweep: NAME=LO..HI or NAME=A,B,C; twice for a table (switch-interval, check-interval, cores)' },
+  param: { type: 'string', multiple: true, help: 'sweep: NAME=LO..HI or NAME=A,B,C; twice for a table (switch-interval, check-interval, cores, threads, processes)' },
   steps: { type: 'string', help: 'sweep: points in a LO..HI range (default 8, or each whole number up to 16)' },
   log: { type: 'boolean', help: 'sweep: space the points geometrically' },
   csv: { type: 'boolean', help: 'print CSV (one line per point)' },

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { InputError } from './input-error.js';
 import { checkDepth, didYouMean, quote, readInputJson } from './read-input.js';
 import { presetFileSchema, type PresetFile } from './preset-schema.js';
-import { profileFileSchema, profileFromFile } from './profile-schema.js';
+import { profileFileSchema, profileFromFile, type ProfileFile } from './profile-schema.js';
 import { type SimConfig, type MachineProfile, type PolicyName, loopKinds, type OpSpec } from '../model/index.js';
 
 /** The package's own folder (works from `src/` under tsx and from `dist/` once built). */
@@ -87,8 +87,13 @@ function listNames(dir: string): string[] {
 
 /** Loads and validates a machine profile by name or path. */
 export function loadProfile(nameOrPath: string, relativeTo = profilesDir): MachineProfile {
+  return profileFromFile(loadProfileFile(nameOrPath, relativeTo));
+}
+
+/** Loads and validates a machine profile file by name or path, with the reasons of its values. */
+export function loadProfileFile(nameOrPath: string, relativeTo = profilesDir): ProfileFile {
   const file = nameOrPath.includes('/') || nameOrPath.endsWith('.json') ? resolve(relativeTo, nameOrPath) : resolveFile(nameOrPath, profilesDir, 'machine profile');
-  return profileFromFile(parseWith(profileFileSchema, readJson(file, 'a machine profile'), file));
+  return parseWith(profileFileSchema, readJson(file, 'a machine profile'), file);
 }
 
 /** Loads and validates a preset by name (`py2-threads-2cores`) or path. */

@@ -3,6 +3,7 @@ import type { Overrides, Preset } from '../config/load.js';
 import { limits } from '../config/preset-schema.js';
 import type { PolicyName } from '../model/index.js';
 import type { RunJob } from './parallel-job.js';
+import { processCostsOf, withWorkers, workersUnusable } from '../config/workers.js';
 
 /** A parameter a sweep can vary, with its bounds and how it changes a run. */
 export interface SweepParam {
@@ -14,12 +15,17 @@ export interface SweepParam {
   integer: boolean;
   /** The overrides of a run with this value. */
   apply(o: Overrides, value: number): Overrides;
+  /** The preset of a run with this value, for a parameter that changes the workload itself. */
+  transform?(preset: Preset, value: number): Preset;
   /** Why this preset cannot vary it, or null. */
   unusable?(preset: Preset): string | null;
 }
 
 /** The most runs one sweep may ask for (points x policies). */
 export const maxSweepRuns = 500;
+
+/** The most workers a sweep may ask for (threads or processes). */
+export const maxWorkers = 64;
 
 /** Steps of a range when `--steps` is not given (an integer range with fewer values takes each). */
 export const defaultSteps = 8;
@@ -29,6 +35,18 @@ export const sweepParams: readonly SweepParam[] = [
   { name: 'switch-interval', what: 'Python 3 switch interval, seconds', ...limits.switchInterval, integer: false, apply: (o, v) => ({ ...o, switchInterval: v }) },
   { name: 'check-interval', what: 'Python 2 check interval, ticks', ...limits.checkInterval, integer: true, apply: (o, v) => ({ ...o, checkInterval: v }) },
   { name: 'cores', what: 'simulated cores', ...limits.cores, integer: true, apply: (o, v) => ({ ...o, cores: v }) },
+  ...(['threads', 'processes'] as const).map(
+    (as): SweepParam => ({
+      name: as,
+      what: `the preset's CPU-bound work split among this many ${as}`,
+      min: 1,
+      max: maxWorkers,
+      integer: true,
+      apply: (o) => o,
+      transform: (p, v) => withWorkers(p, v, as),
+      unusable: (p) => workersUnusable(p) ?? (as === 'processes' && processCostsOf(p) === null ? `profile ${p.machine.name} has no "processes" costs (forkNs, childStartNs, pickleNs)` : null),
+    }),
+  ),
 ];
 
 /** One varied parameter and the values it takes. */
@@ -86,16 +104,29 @@ export function sweepJobs(preset: Preset, params: ParamValues[], policies: reado
     if (why !== null) throw new InputError(`--param ${param.name}: ${why}`);
   }
   if (new Set(params.map((p) => p.param.name)).size !== params.length) throw new InputError(`--param: ${params[0].param.name} is given twice`);
+  if (params.filter((p) => p.param.transform !== undefined).length > 1) throw new InputError('--param threads and --param processes: vary one (each says how the same work is run)');
   const runs = params.reduce((n, p) => n * p.values.length, policies.length);
   if (runs > maxSweepRuns)
     throw new InputError(`sweep: ${params.map((p) => p.values.length).join(' x ')} points x ${policies.length} polic${policies.length === 1 ? 'y' : 'ies'} = ${runs} runs, more than ${maxSweepRuns}; use fewer --steps`);
   let combos: Record<string, number>[] = [{}];
   for (const { param, values } of params) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [param.name]: v })));
   const points = combos.flatMap((values) => policies.map((policy) => ({ values, policy })));
+  // A parameter that changes the workload builds its preset once per value, shared by the points.
+  const built = new Map<string, Preset>();
+  const presetFor = (values: Record<string, number>) => {
+    const key = JSON.stringify(values);
+    let p = built.get(key);
+    if (p === undefined) {
+      p = preset;
+      for (const { param } of params) if (param.transform !== undefined) p = param.transform(p, values[param.name]);
+      built.set(key, p);
+    }
+    return p;
+  };
   const jobs = points.map((pt) => {
     let o: Overrides = { ...overrides, policy: pt.policy };
     for (const { param } of params) o = param.apply(o, pt.values[param.name]);
-    return { preset, overrides: o };
+    return { preset: presetFor(pt.values), overrides: o };
   });
   return { points, jobs };
 }

@@ -42,7 +42,7 @@ describe('gil-top sweep', () => {
   });
 
   it.each([
-    [['--param', 'nope=1..2'], '--param nope=1..2: unknown parameter "nope" (known: switch-interval, check-interval, cores)'],
+    [['--param', 'nope=1..2'], '--param nope=1..2: unknown parameter "nope" (known: switch-interval, check-interval, cores, threads, processes)'],
     [['--param', 'cores=4..1'], '--param cores=4..1: the range is empty (4 is not below 1)'],
     [['--param', 'cores=1..300'], '--param cores=1..300: 300 is out of range for cores (1 to 256)'],
     [['--param', 'switch-interval=0.001..1', '--steps', '600'], 'sweep: 600 points x 1 policy = 600 runs, more than 500; use fewer --steps'],

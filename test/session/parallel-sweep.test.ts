@@ -24,7 +24,7 @@ describe('sweep parameters', () => {
 
   it.each([
     ['cores', '--param cores: write NAME=LO..HI or NAME=A,B,C (e.g. switch-interval=0.0001..0.02)'],
-    ['gil=1..2', '--param gil=1..2: unknown parameter "gil" (known: switch-interval, check-interval, cores)'],
+    ['gil=1..2', '--param gil=1..2: unknown parameter "gil" (known: switch-interval, check-interval, cores, threads, processes)'],
     ['cores=8..2', '--param cores=8..2: the range is empty (8 is not below 2)'],
     ['cores=4..4', '--param cores=4..4: the range is empty (4 is not below 4)'],
     ['cores=0..4', '--param cores=0..4: 0 is out of range for cores (1 to 256)'],
@@ -55,5 +55,16 @@ describe('sweep points', () => {
     const big = parseParam('switch-interval=0.001..0.01', 100, false);
     expect(() => sweepJobs(preset, [big, parseParam('cores=1..8', undefined, false)], ['py3'])).toThrow(`sweep: 100 x 8 points x 1 policy = 800 runs, more than ${maxSweepRuns}; use fewer --steps`);
     expect(() => sweepJobs(preset, [parseParam('cores=1,2', undefined, false), parseParam('cores=3,4', undefined, false)], ['py3'])).toThrow('--param: cores is given twice');
+  });
+
+  it('varies the number of workers by building the preset of each value once', () => {
+    const two = loadPreset('py2-threads-2cores');
+    const { jobs } = sweepJobs(two, [parseParam('threads=1..3', undefined, false)], ['py2', 'py3']);
+    expect(jobs.map((j) => j.preset.threads.length)).toEqual([1, 1, 2, 2, 3, 3]);
+    expect(jobs[0].preset).toBe(jobs[1].preset);
+    expect(jobs[4].preset.threads.map((t) => t.name)).toEqual(['worker-1', 'worker-2', 'worker-3']);
+    const procs = sweepJobs(two, [parseParam('processes=2', undefined, false)], ['py2']).jobs[0].preset;
+    expect(procs.threads.map((t) => t.process ?? 'main')).toEqual(['main', 'worker-1', 'worker-2']);
+    expect(() => sweepJobs(two, [parseParam('threads=1,2', undefined, false), parseParam('processes=1,2', undefined, false)], ['py2'])).toThrow('--param threads and --param processes: vary one (each says how the same work is run)');
   });
 });

@@ -35,7 +35,7 @@ export async function sweepCommand(p: Parsed): Promise<number> {
   if (p.values.policies !== undefined && p.values.policy !== undefined) throw new InputError('--policy and --policies: give one');
   const { points, jobs } = sweepJobs(preset, params, policies, overridesFrom(p.values));
   const { results, interrupted } = await runJobsWithProgress('sweep', jobs);
-  const done: DonePoint[] = points.flatMap((pt, i) => (results[i] === undefined ? [] : [{ ...pt, row: compareRow(preset, results[i]!) }]));
+  const done: DonePoint[] = points.flatMap((pt, i) => (results[i] === undefined ? [] : [{ ...pt, row: compareRow(jobs[i].preset, results[i]!) }]));
   if (interrupted) process.stderr.write(`gil-top: interrupted: ${done.length} of ${points.length} points done, shown below\n`);
   const seed = results.find((r) => r !== undefined)?.summary.seed ?? null;
   if (p.values.json) process.stdout.write(JSON.stringify({ preset: preset.name, seed, profile: preset.machine.name, params: params.map((x) => ({ name: x.param.name, values: x.values })), policies, interrupted, points: done.map(flat) }, null, 2) + '\n');
