@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../session/cli-capture.js';
+import { tempDirs } from './helpers.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'gil-top-calib-cli-'));
+const tmp = tempDirs('gil-top-calib-cli-');
 const oneLine = (s: string) => s.trim().split('\n').length === 1;
 
 describe('gil-top calibrate and verify: bad input is one line and exit status 2', () => {

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { ProbeRun, RawCalibration } from '../../src/calibrate/raw.js';
 
 /** A recorded `gil-top calibrate --quick` (CPython 2.7.18, 3.6.15, 3.12.1 on a loaded 2-vCPU VM, perf present). */
@@ -22,3 +25,14 @@ export function rawWith(runs: Partial<ProbeRun>[], interpreters: RawCalibration[
 
 /** Probe output: one JSON line per record. */
 export const lines = (...recs: object[]): string => recs.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+/** A fresh temporary folder, removed when the test file is done. */
+export function tempDirs(prefix: string): () => string {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
+}

@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPlanned } from '../../src/calibrate/calibrate.js';
 import { fitAll } from '../../src/calibrate/fit/index.js';
 import { candidatePaths, identifyAll } from '../../src/calibrate/interpreters.js';
 import { verify } from '../../src/calibrate/verify/verify.js';
-import { rawWith } from './helpers.js';
+import { rawWith, tempDirs } from './helpers.js';
+
+const tmp = tempDirs('gil-top-live-');
 
 /** A real CPython on this machine, if there is one: the live checks run only then. */
 const found = (await identifyAll(candidatePaths().slice(0, 12))).find((i) => i.problem === undefined);
@@ -23,7 +24,7 @@ describe.skipIf(found === undefined)(`live, with ${found?.path ?? 'no Python fou
   });
 
   it('verifies a tiny preset against the simulation', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'gil-top-live-')), 'tiny.json');
+    const file = join(tmp(), 'tiny.json');
     const policy = py.freeThreaded ? 'free-threaded' : py.version.startsWith('2.') ? 'py2' : 'py3';
     writeFileSync(file, JSON.stringify({ name: 'tiny', title: 't', description: 'two short threads', profile: 'epyc-vm', policy, cores: 1, threads: [1, 2].map((i) => ({ name: `t${i}`, program: [{ op: 'loop', kind: 'countdown', iterations: 100000 }] })) }));
     const r = await verify({ preset: file, python: py.path, log: () => undefined });

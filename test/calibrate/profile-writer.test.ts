@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProfileFile } from '../../src/calibrate/calibrate.js';
@@ -9,11 +8,11 @@ import { buildProfile, decideWrite, existingKind, MEASURED, NOT_MEASURED, rawPat
 import { loadPreset, presetFromData, readJson, loadProfile } from '../../src/config/load.js';
 import { profileFileSchema } from '../../src/config/profile-schema.js';
 import { runHeadless } from '../../src/session/headless.js';
-import { recorded } from './helpers.js';
+import { recorded, tempDirs } from './helpers.js';
 
 const base = readProfileFile('epyc-vm');
 const meta = { name: 'test-machine', description: 'a test' };
-const tmp = () => mkdtempSync(join(tmpdir(), 'gil-top-calib-'));
+const tmp = tempDirs('gil-top-calib-');
 
 describe('writing a calibrated profile', () => {
   const { measurements } = fitAll(recorded());
