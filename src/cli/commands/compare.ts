@@ -26,7 +26,7 @@ export async function compareCommand(p: Parsed): Promise<number> {
     process.stdout.write(JSON.stringify({ preset: preset.name, seed: first?.seed ?? null, cores: first?.cores ?? null, profile: preset.machine.name, interrupted, rows }, null, 2) + '\n');
   } else {
     const title = `${preset.name}: the same workload and seed${first === undefined ? '' : ` (${first.seed}), ${first.cores} core${first.cores > 1 ? 's' : ''}, profile ${first.profile}`}, under ${policies.join(', ')}`;
-    const table = p.values.markdown ? markdownTable(header, rows.map(cells), align) : textTable(header, rows.map(cells), align);
+    const table = p.values.markdown ? markdownTable(compareHeader, rows.map(compareCells), align) : textTable(compareHeader, rows.map(compareCells), align);
     process.stdout.write(`${p.values.markdown ? '' : `${title}\n\n`}${table}${notes(rows)}`);
   }
   return interrupted ? 130 : 0;
@@ -45,10 +45,12 @@ export function policiesOption(v: unknown): PolicyName[] {
   return names as PolicyName[];
 }
 
-const header = ['policy', 'completion s', 'p50 ms', 'p99 ms', 'max ms', 'cpu threads s/s', 'wake-ups', 'in vain', 'syscalls', 'GIL switches'];
+/** The columns of a comparison row (compare and sweep print the same). */
+export const compareHeader = ['policy', 'completion s', 'p50 ms', 'p99 ms', 'max ms', 'cpu threads s/s', 'wake-ups', 'in vain', 'syscalls', 'GIL switches'];
 const align: Align[] = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
 
-function cells(r: CompareRow): string[] {
+/** A comparison row's cells, in the order of `compareHeader`. */
+export function compareCells(r: CompareRow): string[] {
   const done = r.finished ? r.completionSeconds.toFixed(3) : `>${r.completionSeconds.toFixed(3)} ${r.stopped === 'time-limit' ? '(cap)' : '(stopped)'}`;
   return [
     r.policy,

@@ -5,9 +5,9 @@ import { runJobsWithProgress } from '../../session/parallel-progress.js';
 import { parseParam, sweepJobs, type ParamValues, type SweepPoint } from '../../session/parallel-sweep.js';
 import { overlayPlot, plotColors } from '../../tui/plot.js';
 import asciichart from 'asciichart';
-import { count, millis, textTable, type Align } from '../format-table.js';
+import { textTable, type Align } from '../format-table.js';
 import { numberOption, overridesFrom, type Parsed } from '../options.js';
-import { policiesOption } from './compare.js';
+import { compareCells, compareHeader, policiesOption } from './compare.js';
 
 /** A point that ran, with its figures. */
 interface DonePoint extends SweepPoint {
@@ -54,23 +54,6 @@ function metric(done: DonePoint[]): { name: string; of: (r: CompareRow) => numbe
     : { name: 'completion, simulated s', of: (r) => r.completionSeconds, format: (x) => x.toFixed(3) };
 }
 
-const header = ['policy', 'completion s', 'p50 ms', 'p99 ms', 'max ms', 'cpu threads s/s', 'wake-ups', 'in vain', 'syscalls', 'GIL switches'];
-
-function cells(r: CompareRow): string[] {
-  return [
-    r.policy,
-    `${r.finished ? '' : '>'}${r.completionSeconds.toFixed(3)}`,
-    millis(r.latency?.p50 ?? null),
-    millis(r.latency?.p99 ?? null),
-    millis(r.latency?.max ?? null),
-    r.cpuThreadProgress === null ? '-' : r.cpuThreadProgress.toFixed(2),
-    count(r.wakeups),
-    count(r.spuriousWakeups),
-    count(r.syscalls),
-    count(r.gilSwitches),
-  ];
-}
-
 /** A parameter value as typed (no float noise). */
 const show = (v: number) => String(Number(v.toPrecision(6)));
 
@@ -99,8 +82,8 @@ function text(preset: Preset, params: ParamValues[], policies: string[], done: D
       if (policies.length > 1) out.push(`${' '.repeat(11)}${series.map((s, i) => `${color ? plotColors[i] : ''}──${color ? asciichart.reset : ''} ${s.label}`).join('   ')}`);
       out.push('');
     } else if (done.length > 0) out.push('(no plot: the sweep did not finish)', '');
-    const rows = done.map((d) => [show(d.values[params[0].param.name]), ...cells(d.row)]);
-    out.push(textTable([params[0].param.name, ...header], rows, ['l', 'l', ...header.slice(1).map((): Align => 'r')]).trimEnd());
+    const rows = done.map((d) => [show(d.values[params[0].param.name]), ...compareCells(d.row)]);
+    out.push(textTable([params[0].param.name, ...compareHeader], rows, ['l', 'l', ...compareHeader.slice(1).map((): Align => 'r')]).trimEnd());
   } else {
     const [a, b] = params;
     for (const pol of policies) {
