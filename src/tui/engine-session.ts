@@ -385,7 +385,7 @@ export class EngineSession {
         const said = j.take();
         this.pendingLog = [...this.pendingLog, ...before, ...said].slice(-LOG_KEEP);
         if (!ok) this.say('nothing left to step: the run is over');
-        else if (said.length > 0) this.say(`stepped: ${formatEntry(said[said.length - 1])}${said.length > 1 ? ` (+${said.length - 1} more in the event log)` : ''}`);
+        else if (said.length > 0) this.say(`stepped: ${formatEntry(said[said.length - 1])}${said.length > 1 ? ` (+${said.length - 1} in the log)` : ''}`);
         else this.say(`stepped one event: now ${at()}, event ${sim.events}${j.ring !== null ? ' (nothing to narrate)' : ''}`);
         return;
       }
