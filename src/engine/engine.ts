@@ -1,5 +1,6 @@
 import type { Counters } from './counters.js';
 import { EventQueue } from './event-queue.js';
+import type { Journal } from './journal.js';
 import type { Rng } from './rng.js';
 
 /** Runs one event; `target` says which core, task or connection it is about. */
@@ -19,6 +20,8 @@ export class Engine {
   halted = false;
   /** Events not yet run. */
   readonly queue = new EventQueue(4096);
+  /** The narration, when somebody reads it (null: off, and nothing is said). */
+  journal: Journal | null = null;
   private readonly handlers: EventHandler[] = [];
 
   constructor(
@@ -37,6 +40,11 @@ export class Engine {
   /** A cost of about `ns` with the machine's jitter (a draw from the stream). */
   cost(ns: number): number {
     return this.rng.cost(ns);
+  }
+
+  /** Says what happened to `thread` now, when the narration is on (build the text only then: `if (engine.journal)`). */
+  say(thread: number, text: string): void {
+    this.journal?.say(this.now, thread, text);
   }
 
   /** Schedules a one-off event `delay` ns from now. */

@@ -49,6 +49,7 @@ export class Runner {
   }
 
   private start(t: PyThread): void {
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: starts${t.python ? ' and takes the GIL (PyEval_AcquireThread)' : ''}`);
     this.host.kernel.start(t, this.begin);
   }
 
@@ -103,6 +104,7 @@ export class Runner {
           t.requestStart = this.host.engine.now;
           break;
         case Ins.RequestEnd:
+          if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: request ${t.requests + 1} done in ${((this.host.engine.now - t.requestStart) / 1e6).toFixed(3)} ms`);
           t.requests++;
           this.host.requestDone(t, this.host.engine.now - t.requestStart);
           break;
@@ -132,6 +134,7 @@ export class Runner {
   }
 
   private readonly exit = (t: PyThread): void => {
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: finishes`);
     this.host.setActivity(t, Activity.Done);
     t.finishedAt = this.host.engine.now;
     this.host.kernel.exit(t);
@@ -156,6 +159,7 @@ export class Runner {
     const { engine, kernel, profile } = this.host;
     const s = profile.syscalls;
     const c = engine.counters.syscalls;
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${syscallText(t, ins.code, ins.n, ins.socket)}`);
     this.host.setActivity(t, ins.code === Ins.Sleep ? Activity.Sleep : Activity.Io);
     switch (ins.code) {
       case Ins.Sleep:
@@ -248,5 +252,25 @@ export class Runner {
       end.reader = null;
       this.host.kernel.wake(r);
     }
+  }
+}
+
+/** A system call in words, for the narration. */
+function syscallText(t: PyThread, code: number, n: number, socket: string): string {
+  const gil = t.python ? ' (the GIL released around it)' : '';
+  const end = t.ends.get(socket);
+  switch (code) {
+    case Ins.Sleep:
+      return `time.sleep(${n / 1e3} us)${gil}`;
+    case Ins.Accept:
+      return `accept on ${socket}${end?.connected ? '' : ': waits for the peer'}${gil}`;
+    case Ins.Connect:
+      return `connect to ${socket}${gil}`;
+    case Ins.Recv:
+      return `recv on ${socket}${end !== undefined && end.inbox.length > 0 ? ': data is there' : ': blocks until data arrives'}${gil}`;
+    case Ins.Send:
+      return `send ${n >= 0 ? n : t.lastRecv} bytes on ${socket}${gil}`;
+    default:
+      return `close ${socket}${gil}`;
   }
 }

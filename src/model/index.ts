@@ -8,6 +8,7 @@ export { Simulation, type ThreadInfo } from './simulation.js';
 export { controlActionSchema, controlActionTypes, limits, type ControlAction } from './control.js';
 export type { ClientSnapshot, CoreSnapshot, ProcessSnapshot, SimConfig, Snapshot, ThreadSnapshot, ThreadSpec } from './types.js';
 export { ThreadView, threadViewNames, type ThreadViewName, type TraceBuffer } from '../engine/trace.js';
+export type { Journal } from '../engine/journal.js';
 export { copyCounters, countersSchema, createCounters, type Counters, type SyscallCounters } from '../engine/counters.js';
 export { policyNames, type GilView, type PolicyName } from '../policies/policy.js';
 export {

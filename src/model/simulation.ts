@@ -1,6 +1,7 @@
 import { copyCounters, createCounters } from '../engine/counters.js';
 import { Engine } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
+import { Journal } from '../engine/journal.js';
 import { ThreadView, TraceBuffer } from '../engine/trace.js';
 import { compileProgram, socketRoles, usToNs } from '../interpreter/program.js';
 import { PythonBursts } from '../interpreter/python-bursts.js';
@@ -223,6 +224,7 @@ export class Simulation {
 
   /** Applies a control action at the current instant, leaving a consistent state. */
   apply(action: ControlAction): void {
+    if (this.engine.journal !== null) this.engine.say(-1, `control: ${JSON.stringify(action).replace(/[{}"]/g, '').replace(/,/g, ', ')}`);
     // Whatever changes, the work done so far is counted under the old state (a bulk of quiet
     // checks is cut where it stands); changes that move the next check re-plan again below.
     for (const proc of this.processes) this.settle(proc);
@@ -282,6 +284,15 @@ export class Simulation {
       }
     }
     return this.trace;
+  }
+
+  /**
+   * Turns the narration on (a ring of the last `capacity` sentences, each with its instant and
+   * thread) and returns it; later calls return the same ring.
+   */
+  enableJournal(capacity = 4096): Journal {
+    this.engine.journal ??= new Journal(capacity);
+    return this.engine.journal;
   }
 
   /** Time from the start of a client's first request to the end of its last, ns (0 before any). */

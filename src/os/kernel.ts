@@ -184,6 +184,7 @@ export class Kernel<T extends Task = Task> {
   /** A timed wait ran out. */
   private onTimer(id: number): void {
     const task = this.tasks[id];
+    if (this.sim.journal !== null) this.sim.say(task.id, `${task.name}: its timed wait runs out`);
     task.timedOut = true;
     this.sim.counters.wakeups++;
     this.makeRunnable(task, true);
@@ -204,6 +205,7 @@ export class Kernel<T extends Task = Task> {
     const left = core.rq[0];
     const resched = ran > ideal || (ran >= this.minGranularity && curr.vruntime - left.vruntime > ideal);
     if (resched && left.vruntime < curr.vruntime) {
+      if (this.sim.journal !== null) this.sim.say(curr.id, `cpu${core.id}: ${curr.name}'s time slice is over: ${left.name} runs (CFS)`);
       this.preempt(core);
       this.pickNext(core);
       return;
@@ -418,17 +420,21 @@ export class Kernel<T extends Task = Task> {
     t.state = TaskState.Runnable;
     t.runnableSince = this.sim.now;
     if (core.curr === null) {
-      this.dispatch(core, t, this.sim.cost(sleeper ? this.idleWakeupLatency(core) : this.profile.scheduler.contextSwitchNs));
+      const latency = this.sim.cost(sleeper ? this.idleWakeupLatency(core) : this.profile.scheduler.contextSwitchNs);
+      if (this.sim.journal !== null && sleeper) this.sim.say(t.id, `${t.name}: woken; idle cpu${core.id} runs it after ${latency} ns (${this.sim.now - core.idleSince < this.profile.scheduler.shallowIdleNs ? 'still polling' : 'from deep idle'})`);
+      this.dispatch(core, t, latency);
       return;
     }
     this.account(core);
     const curr = core.curr;
     if (sleeper && curr.vruntime - t.vruntime > this.wakeupGranularity) {
       // Wake-up preemption: the wakee has the smallest vruntime here, so it runs at once.
+      if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: woken; preempts ${curr.name} on cpu${core.id} (CFS wake-up preemption)`);
       this.preempt(core);
       this.dispatch(core, t, this.sim.cost(this.profile.scheduler.contextSwitchNs));
       return;
     }
+    if (this.sim.journal !== null && sleeper) this.sim.say(t.id, `${t.name}: woken; waits for cpu${core.id}, where ${curr.name} runs`);
     this.enqueue(core, t);
     this.observe(t);
     this.armSlice(core);

@@ -27,13 +27,9 @@ export const JOURNAL_CAPACITY = 4096;
 /** Entries the screen keeps, and the most a frame carries. */
 export const LOG_KEEP = 200;
 
-/**
- * Turns on the model's journal of a simulation (`Simulation.enableJournal`), or returns null
- * while the model does not narrate its events.
- */
-export function journalOf(sim: Simulation): JournalRing | null {
-  const s = sim as unknown as { enableJournal?: (capacity: number) => JournalRing };
-  return typeof s.enableJournal === 'function' ? s.enableJournal(JOURNAL_CAPACITY) : null;
+/** Turns on the model's journal of a simulation and returns it. */
+export function journalOf(sim: Simulation): JournalRing {
+  return sim.enableJournal(JOURNAL_CAPACITY);
 }
 
 /** The engine's reader of a journal: hands out each entry once, from the moment it started. */

@@ -92,6 +92,8 @@ export class Py2Gil implements GilPolicy {
     const r = this.rec(t);
     r.dropNext = next;
     r.phase = Phase.Drop;
+    const { engine } = this.ctx;
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: releases the GIL (sem_post)${this.sem.nwaiters > 0 ? `, ${this.sem.nwaiters} in sem_wait` : ''}`);
     this.owner = null;
     this.ctx.book.released(t);
     this.ctx.book.activity(t, Activity.GilDrop);
@@ -232,6 +234,8 @@ export class Py2Gil implements GilPolicy {
       // and the ticker is set to 0, forcing a check at the very next tick.
       if (t.isMain) this.pendingCalls = false;
       else this._Py_Ticker = 0;
+      if (engine.journal !== null)
+        engine.say(t.id, t.isMain ? `${t.name}: check: runs the pending signal handler (it is the main thread)` : `${t.name}: check: a signal is pending, but only the main thread may handle it: _Py_Ticker = 0, check again at the next tick`);
     }
     if (!this.lockExists) {
       next(t);
@@ -242,11 +246,14 @@ export class Py2Gil implements GilPolicy {
     r.phase = Phase.Check;
     if (this.sem.nwaiters === 0) {
       // No waiter: sem_post makes no syscall and the CAS takes the lock straight back.
+      if (engine.journal !== null) engine.say(t.id, `${t.name}: check at tick 0: releases the GIL and takes it back (nobody waits: no syscall)`);
       this.retake(t);
       return;
     }
     engine.counters.syscalls.futex_wake++;
     const sleeper = this.sem.futexQueue.shift();
+    if (engine.journal !== null)
+      engine.say(t.id, `${t.name}: check at tick 0, sem_post: ${sleeper !== undefined ? `futex_wake wakes ${sleeper.name}` : `futex_wake finds nobody asleep (${this.sem.nwaiters} awake in sem_wait)`}`);
     if (sleeper !== undefined) kernel.wake(sleeper);
     const window = engine.cost(sleeper !== undefined ? profile.syscalls.futexWakeNs : profile.syscalls.futexWakeEmptyNs);
     if (t.state === TaskState.Running && engine.horizon() > engine.now + window) {
@@ -273,6 +280,7 @@ export class Py2Gil implements GilPolicy {
     r.takeNext = this.checkDone;
     if (this.sem.value === 0) {
       // Another thread's CAS landed inside the window: this one is a waiter now.
+      if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: back from futex_wake: ${this.owner?.name ?? 'another thread'} took the GIL meanwhile`);
       r.phase = Phase.Take;
       this.ctx.book.waiting(t);
     }

@@ -55,6 +55,8 @@ export class QuietChecks {
     b.segmentNs = segment;
     b.windowNs = window;
     r.carryNs = 0;
+    if (engine.journal !== null)
+      engine.say(t.id, `${t.name}: runs ${n} check periods in one go: its checks touch nobody${window > 0 ? ' (the waiter is awake: each costs a futex_wake, wakes nobody)' : ''}`);
     const ns = b.carryNs + n * b.segmentNs + (n - 1) * window;
     bursts.markLength(t, ns);
     kernel.run(t, Math.round(ns), this.bulkDone);

@@ -61,11 +61,14 @@ export class Py2Semaphore {
 
   /** sem_wait: one CAS on the fast path; else join nwaiters and sleep on the futex. */
   wait(t: PyThread): void {
+    const { engine } = this.ctx;
     if (this.cas(t)) {
+      if (engine.journal !== null) engine.say(t.id, t === this.gil.owner ? `${t.name}: takes the GIL back (its compare-and-swap after sem_post)` : `${t.name}: sem_wait takes the GIL (compare-and-swap)`);
       this.gil.acquired(t);
       return;
     }
     this.nwaiters++;
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: sem_wait finds the GIL taken: nwaiters = ${this.nwaiters}, futex_wait`);
     // From now on every check of the holder makes a futex_wake.
     if (this.nwaiters === 1) this.holderMustCheck();
     this.futexWait(t);
@@ -107,9 +110,11 @@ export class Py2Semaphore {
     engine.counters.syscalls.futex_wait++;
     const ret = engine.cost(profile.syscalls.futexWaitReturnNs);
     if (this.valueNow() !== 0) {
+      if (engine.journal !== null) engine.say(t.id, `${t.name}: futex_wait returns at once (EAGAIN: the GIL was released meanwhile)`);
       kernel.run(t, entryLeft + ret, this.retryCas); // EAGAIN
       return;
     }
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: futex_wait: sleeps until a futex_wake`);
     this.futexQueue.push(t);
     this.holderMustCheck(); // its next check has a sleeper to wake
     // Once woken and back on a core: return from futex_wait, then the CAS (a wake-up that may be in vain).
@@ -120,14 +125,17 @@ export class Py2Semaphore {
   /** Back in sem_wait's loop: try the CAS again; leave nwaiters only on success. */
   private readonly retryCas = (t: PyThread): void => {
     const r = this.gil.rec(t);
+    const { engine } = this.ctx;
     if (this.cas(t)) {
       this.nwaiters--;
       r.woken = false;
+      if (engine.journal !== null) engine.say(t.id, `${t.name}: sem_wait's retry takes the GIL`);
       this.gil.acquired(t);
       return;
     }
     if (r.woken) {
       r.woken = false;
+      if (engine.journal !== null) engine.say(t.id, `${t.name}: woken, but ${this.gil.owner?.name ?? 'another thread'} has the GIL again: woken in vain, futex_wait again`);
       this.ctx.book.inVain(t);
     }
     this.futexWait(t);

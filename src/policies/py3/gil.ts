@@ -124,6 +124,8 @@ export class Py3Gil implements GilPolicy {
       this.ready(t);
       return;
     }
+    const { engine } = this.ctx;
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: take_gil: ${this.owner?.name ?? 'another thread'} holds the GIL: waits on cond for up to ${this.interval / 1e3} us`);
     this.timedWait(t);
   };
 
@@ -180,11 +182,18 @@ export class Py3Gil implements GilPolicy {
     // if (timed_out && _Py_atomic_load_relaxed(&gil->locked) && gil->switch_number == saved_switchnum) {
     //     SET_GIL_DROP_REQUEST(interp);
     // }
-    if (timed_out && this.locked && this.switch_number === r.savedSwitch) this.SET_GIL_DROP_REQUEST();
+    const { engine } = this.ctx;
+    if (timed_out && this.locked && this.switch_number === r.savedSwitch) {
+      if (engine.journal !== null) engine.say(t.id, `${t.name}: waited ${this.interval / 1e3} us with no switch: sets gil_drop_request`);
+      this.SET_GIL_DROP_REQUEST();
+    }
     // while (_Py_atomic_load_relaxed(&gil->locked)) { ... }
     if (this.locked) {
       // Signalled, but somebody else took the GIL first: a wake-up in vain.
-      if (!timed_out) this.ctx.book.inVain(t);
+      if (!timed_out) {
+        if (engine.journal !== null) engine.say(t.id, `${t.name}: signalled, but ${this.owner?.name ?? 'another thread'} took the GIL first: woken in vain`);
+        this.ctx.book.inVain(t);
+      }
       this.timedWait(t);
       return;
     }
@@ -216,6 +225,7 @@ export class Py3Gil implements GilPolicy {
       ++this.switch_number;
     }
     r.phase = Phase.None;
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: takes the GIL (switch_number ${this.switch_number})${this.switchWaiter !== null ? `, signals switch_cond: wakes ${this.switchWaiter.name}` : ''}`);
     book.taken(t, previous);
     book.activity(t, Activity.Python);
     let cost = 0;
@@ -262,6 +272,7 @@ export class Py3Gil implements GilPolicy {
     // COND_SIGNAL(gil->cond): wakes one waiter; glibc makes no syscall when nobody waits.
     let cost = 0;
     const w = this.condWaiters.shift();
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: drop_gil: releases the GIL${w !== undefined ? `, signals cond: wakes ${w.name}` : ' (nobody waits)'}`);
     if (w !== undefined) {
       this.rec(w).signaled = true;
       engine.counters.syscalls.futex_wake++;
@@ -284,6 +295,7 @@ export class Py3Gil implements GilPolicy {
     //     }
     // }
     if (this.gil_drop_request && this.last_holder === t) {
+      if (engine.journal !== null) engine.say(t.id, `${t.name}: nobody has taken the GIL yet: waits on switch_cond (FORCE_SWITCHING)`);
       this.gil_drop_request = false;
       this.switchWaiter = t;
       engine.counters.syscalls.futex_wait++;
@@ -330,6 +342,7 @@ export class Py3Gil implements GilPolicy {
 
   /** `if (gil_drop_request) { drop_gil(tstate); take_gil(tstate); }` at a check point. */
   private forcedDrop(t: PyThread, next: Next): void {
+    if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: sees gil_drop_request at a check point: drop_gil, then take_gil`);
     const c = this.ctx.engine.counters;
     c.checks++;
     c.forcedSwitches++;
