@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: building a run, running it, its control actions and its read-only
+// answers are the model's one public face; the parts with their own state live beside it.
 import { copyCounters, createCounters } from '../engine/counters.js';
 import { Engine } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the scheduler's state (cores, run queues, slices, idle states) has
+// one owner, and its paths (wake, block, preempt, tick, pull) change it together.
 import type { Engine } from '../engine/engine.js';
 import type { MachineProfile } from './machine-profile.js';
 import { type Continuation, Task, TaskState } from './task.js';

@@ -56,13 +56,6 @@ export class FrameHistory {
     const b = this.kept[0];
     return b !== undefined && b.now <= now - this.windowNs ? b : undefined;
   }
-
-  clear(): void {
-    this.kept.length = 0;
-    this.latest = undefined;
-    this.switchRate.length = 0;
-    this.latencyMs.length = 0;
-  }
 }
 
 function pushCapped(a: number[], v: number): void {

@@ -17,6 +17,9 @@
  *
  * A single-threaded program has no GIL at all: PyEval_InitThreads creates it when the first
  * thread starts. Checks that touch nobody run many at a time (quiet-checks.ts).
+ *
+ * Over 300 lines on purpose: the eval loop's side of the GIL (PyEval_RestoreThread, SaveThread,
+ * the ticker and the check) reads in one place against ceval.c.
  */
 import type { PyThread } from '../../interpreter/py-thread.js';
 import { Activity } from '../../interpreter/py-thread.js';

@@ -25,6 +25,9 @@
  *   runs; `switch_cond` is a plain futex wait and wake.
  * - the condition variable `cond` wakes its waiters in the order they started waiting (the
  *   kernel's futex queue is FIFO; glibc 2.25+ groups waiters, which the model does not).
+ *
+ * Over 300 lines on purpose: take_gil and drop_gil stay in one file so that the file reads
+ * against ceval_gil.h from top to bottom.
  */
 import type { PyThread } from '../../interpreter/py-thread.js';
 import { Activity } from '../../interpreter/py-thread.js';
