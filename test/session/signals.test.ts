@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifySession } from '../../src/session/replay.js';
 import { openSessionFile } from '../../src/session/session-file.js';
 import { signalExitCodes } from '../../src/session/signal-hold.js';
-import { tempDir, writeSmallPreset } from './fixtures.js';
+import { tempDir } from './fixtures.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -23,7 +23,22 @@ function runAndSignal(args: string[], signal: NodeJS.Signals, delayMs: number): 
 describe('signals at random moments of run --record (real processes)', () => {
   it('SIGINT, SIGTERM and SIGHUP, the first milliseconds included: every file there is finalised and replays exactly', async () => {
     const dir = tempDir();
-    const preset = writeSmallPreset(dir, 1e11);
+    // A two-core Python 2 battle: millions of events per simulated second, so that the run is
+    // still going when the last signal comes, on a fast machine as on a loaded one (a preset a
+    // quiet check could run in bulk reaches the one-hour cap within a second).
+    const preset = join(dir, 'battle.json');
+    writeFileSync(
+      preset,
+      JSON.stringify({
+        name: 'battle',
+        title: 'two threads fight for the GIL',
+        description: 'test preset',
+        profile: 'article-vm',
+        policy: 'py2',
+        cores: 2,
+        threads: ['t1', 't2'].map((name) => ({ name, program: [{ op: 'loop', kind: 'countdown', iterations: 1e11 }] })),
+      }),
+    );
     // Deterministic "random" moments: a few in the first milliseconds, the rest spread over 4 s
     // (starting under tsx takes a second or more on a loaded machine).
     let seed = 14;
