@@ -9,6 +9,27 @@ export type SessionAction =
   /** Simulated seconds per wall second. */
   | { type: 'speed'; speed: number };
 
+/** An action in a few words, as the dashboard's message line, the exports and their marks show it. */
+export function actionText(a: SessionAction): string {
+  switch (a.type) {
+    case 'policy':
+      return `policy ${a.policy}`;
+    case 'checkInterval':
+      return `check interval ${a.ticks} ticks`;
+    case 'switchInterval':
+      return `switch interval ${+(a.ns / 1e6).toFixed(3)} ms`;
+    case 'cores':
+      return `${a.cores} core${a.cores === 1 ? '' : 's'}`;
+    case 'signal':
+      return 'SIGINT';
+    case 'pause':
+    case 'resume':
+      return a.type;
+    case 'speed':
+      return `speed ${a.speed}x`;
+  }
+}
+
 /** An action with the simulated instant it took effect. */
 export interface LoggedAction {
   atNs: number;

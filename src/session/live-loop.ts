@@ -114,18 +114,6 @@ export class LiveLoop {
     return this.player !== null ? this.player.done : this.driver.sim.finished;
   }
 
-  /** Playback: runs the player up to `targetNs` (through recorded pauses), within `maxEvents`; returns the events processed. */
-  private play(player: ReplayPlayer, targetNs: number, maxEvents = Infinity): number {
-    const sim = this.driver.sim;
-    let done = 0;
-    for (let i = 0; i < 1000 && !player.done && done < maxEvents && sim.now < targetNs; i++) {
-      const [now, next, checked] = [sim.now, player.nextAction, player.samplesChecked];
-      const n = player.advanceTo(targetNs, maxEvents - done);
-      done += n;
-      if (n === 0 && sim.now === now && player.nextAction === next && player.samplesChecked === checked) break;
-    }
-    return done;
-  }
 
   /** Pauses (the engine keeps its state). */
   pause(): void {
@@ -166,14 +154,14 @@ export class LiveLoop {
   stepEvent(): boolean {
     this.pause();
     if (this.player === null) return this.driver.stepEvent();
-    return this.play(this.player, Infinity, 1) > 0;
+    return this.player.playTo(Infinity, { maxEvents: 1 }) > 0;
   }
 
   /** Advances one simulated millisecond (pausing first). */
   stepMillisecond(): number {
     this.pause();
     const target = this.driver.sim.now + 1e6;
-    return this.player === null ? this.driver.advanceTo(target) : this.play(this.player, target);
+    return this.player === null ? this.driver.advanceTo(target) : this.player.playTo(target);
   }
 
   /** Applies a change to the engine at the current instant. */

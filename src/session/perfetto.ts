@@ -4,7 +4,7 @@ import { InputError, OutputError } from '../config/input-error.js';
 import { ioReason } from '../config/read-input.js';
 import { checkOutputPath } from './output-file.js';
 import type { WallBudget } from './wall-budget.js';
-import type { SessionAction } from './driver.js';
+import { actionText } from './driver.js';
 import { ReplayPlayer, type Divergence } from './replay.js';
 import type { SessionFile } from './session-file.js';
 import { copyCounters, createCounters, type Counters, ThreadView } from '../model/index.js';
@@ -52,27 +52,6 @@ const sliceNames: Partial<Record<number, string>> = {
 };
 const viewCategories = ['run', 'ready', 'wait', 'spin', 'io', 'sys', 'new', 'done', 'vain'];
 
-/** How an action reads on the timeline. */
-function actionName(a: SessionAction): string {
-  switch (a.type) {
-    case 'policy':
-      return `policy ${a.policy}`;
-    case 'checkInterval':
-      return `check interval ${a.ticks}`;
-    case 'switchInterval':
-      return `switch interval ${a.ns / 1e6} ms`;
-    case 'cores':
-      return `cores ${a.cores}`;
-    case 'signal':
-      return 'signal (Ctrl+C)';
-    case 'pause':
-      return 'pause';
-    case 'resume':
-      return 'resume';
-    case 'speed':
-      return `speed ${a.speed}x`;
-  }
-}
 
 /**
  * Re-simulates a session with tracing on and turns it into a Chrome trace: a track per thread
@@ -188,7 +167,7 @@ export function perfettoEvents(
 
   // Actions as global instants.
   player.driver.addListener({
-    onAction: (entry) => events.push({ name: actionName(entry.action), cat: 'action', ph: 'i', s: 'g', ts: us(entry.atNs), pid: cpusPid, tid: 0, args: { ...entry.action } }),
+    onAction: (entry) => events.push({ name: actionText(entry.action), cat: 'action', ph: 'i', s: 'g', ts: us(entry.atNs), pid: cpusPid, tid: 0, args: { ...entry.action } }),
   });
 
   // Counter tracks from the recorded samples, as the replay checks them: what happened in each
@@ -224,14 +203,15 @@ export function perfettoEvents(
   scanCores();
   drain();
   try {
-    while (!player.done && budget?.expired() !== true) {
-      const was = sim.now;
-      const n = player.advanceTo(toNs, 1);
-      drain();
-      scanCores();
-      if (n === 0 && sim.now === was) break;
-      if ((sim.events & 0xfff) === 0) budget?.tick(sim);
-    }
+    // One event at a time: who is on each core is read after every event.
+    player.playTo(toNs, {
+      chunk: 1,
+      budget,
+      each: () => {
+        drain();
+        scanCores();
+      },
+    });
   } finally {
     player.close();
   }

@@ -150,17 +150,31 @@ export class ReplayPlayer {
     return sim.events - start;
   }
 
+  /**
+   * Plays toward `targetNs` in chunks of at most `chunk` events, calling `each` after every chunk,
+   * until the recording is done, a chunk moves nothing (no event, no action, no sample), `maxEvents`
+   * ran or `budget` runs out. The one playback loop of the dashboard, `replay`, and the exports.
+   * Returns the events run.
+   */
+  playTo(targetNs: number, o: { chunk?: number; maxEvents?: number; budget?: WallBudget; each?: () => void } = {}): number {
+    const sim = this.driver.sim;
+    const start = sim.events;
+    const maxEvents = o.maxEvents ?? Infinity;
+    while (!this.done && o.budget?.expired() !== true) {
+      const left = maxEvents - (sim.events - start);
+      if (left <= 0) break;
+      const [now, events, moved] = [sim.now, sim.events, this.samplesChecked + this.nextAction];
+      this.advanceTo(targetNs, Math.min(o.chunk ?? Infinity, left));
+      o.each?.();
+      o.budget?.tick(sim);
+      if (sim.now === now && sim.events === events && this.samplesChecked + this.nextAction === moved) break;
+    }
+    return sim.events - start;
+  }
+
   /** Replays to the end of the recording (or until `budget` runs out); the first divergence, or null. */
   verify(budget?: WallBudget): Divergence | null {
-    if (budget === undefined) this.advanceTo(Infinity);
-    else
-      while (!this.done && !budget.expired()) {
-        const was = this.driver.sim.events;
-        const checked = this.samplesChecked + this.nextAction;
-        this.advanceTo(Infinity, 200_000);
-        if (this.driver.sim.events === was && this.samplesChecked + this.nextAction === checked && !this.done) break;
-        budget.tick(this.driver.sim);
-      }
+    this.playTo(Infinity, budget === undefined ? {} : { chunk: 200_000, budget });
     return this.divergence;
   }
 

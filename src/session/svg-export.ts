@@ -1,3 +1,4 @@
+import { actionText, isEngineAction } from './driver.js';
 import { ReplayPlayer, type Divergence } from './replay.js';
 import type { SessionFile, SessionSample } from './session-file.js';
 import { BLANK, TimelineModel } from './timeline-model.js';
@@ -87,19 +88,12 @@ export function sessionSvg(session: SessionFile, range: SvgRange = {}, budget?: 
     onAction: (e) => {
       const a = e.action;
       if (a.type === 'policy') policies.add(a.policy);
-      const text = a.type === 'policy' ? `policy ${a.policy}` : a.type === 'cores' ? `${a.cores} core${a.cores === 1 ? '' : 's'}` : a.type === 'checkInterval' ? `check interval ${a.ticks}` : a.type === 'switchInterval' ? `switch interval ${a.ns / 1e6} ms` : a.type === 'signal' ? 'SIGINT' : null;
-      if (text !== null && e.atNs >= fromNs && e.atNs <= toNs) actions.push({ atNs: e.atNs, text });
+      if (isEngineAction(a) && e.atNs >= fromNs && e.atNs <= toNs) actions.push({ atNs: e.atNs, text: actionText(a) });
     },
   });
 
   try {
-    while (!player.done && budget?.expired() !== true) {
-      const was = sim.now;
-      const n = player.advanceTo(toNs, 20_000);
-      model.consume(trace);
-      budget?.tick(sim);
-      if (n === 0 && sim.now === was) break;
-    }
+    player.playTo(toNs, { chunk: 20_000, budget, each: () => model.consume(trace) });
   } finally {
     player.close();
   }

@@ -1,7 +1,7 @@
 import { InputError } from '../config/input-error.js';
 import type { Overrides, Preset } from '../config/load.js';
 import { limits } from '../config/preset-schema.js';
-import { isEngineAction, SessionDriver, type LoggedAction, type SessionAction } from '../session/driver.js';
+import { actionText, isEngineAction, SessionDriver, type LoggedAction, type SessionAction } from '../session/driver.js';
 import { DEFAULT_SPEED, FLAT_OUT, LiveLoop, nextStep, type LiveLoopOptions } from '../session/live-loop.js';
 import type { ReplayPlayer, ReplayVerdict } from '../session/replay.js';
 import { defaultSampleEveryNs } from '../session/session-file.js';
@@ -206,7 +206,7 @@ export class EngineSession {
     } else if (a.type === 'speed') {
       this.loop.setSpeed(a.speed);
       this.say(`the recording set the speed to ${fmtSpeed(a.speed, FLAT_OUT)} ${at}`);
-    } else if (isEngineAction(a)) this.say(`recorded: ${describeAction(a)} ${at}`);
+    } else if (isEngineAction(a)) this.say(`recorded: ${actionText(a)} ${at}`);
   }
 
   /** Announces the end of a playback once: complete and matching, or where it diverged. */
@@ -495,22 +495,5 @@ export class EngineSession {
   }
 }
 
-/** An engine action in words, as the message line shows it. */
-function describeAction(a: SessionAction): string {
-  switch (a.type) {
-    case 'policy':
-      return `policy -> ${a.policy}`;
-    case 'checkInterval':
-      return `check interval -> ${a.ticks} ticks`;
-    case 'switchInterval':
-      return `switch interval -> ${fmtSpan(a.ns)}`;
-    case 'cores':
-      return `cores -> ${a.cores}`;
-    case 'signal':
-      return 'SIGINT sent';
-    default:
-      return a.type;
-  }
-}
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));

@@ -82,7 +82,7 @@ describe('gil-top replay FILE in the dashboard', () => {
     expect(l[0]).toBe('gil-top  REPLAY  small  policy py3            2 cores   t=   0.045000 s  speed        1x  seed 1');
     l = await wallPasses(15);
     expect(l[0]).toBe('gil-top  REPLAY  small  policy py2            2 cores   t=   0.060000 s  speed        1x  seed 1');
-    expect(l.at(-2)).toBe('recorded: policy -> py2 at t=0.050000 s');
+    expect(l.at(-2)).toBe('recorded: policy py2 at t=0.050000 s');
 
     // Pause and speed only pace the playback: nothing is logged besides the recorded actions.
     await press('+');
