@@ -26,6 +26,7 @@ import { Activity } from '../../interpreter/py-thread.js';
 import { TaskState } from '../../os/task.js';
 import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings, type SettingChange } from '../policy.js';
 import { tickCost } from '../../interpreter/gil-port.js';
+import { handoverOf } from '../gil-thread.js';
 import { Phase, Py2Thread } from './py2-thread.js';
 import { QuietChecks } from './quiet-checks.js';
 import { Py2Semaphore } from './semaphore.js';
@@ -315,16 +316,9 @@ export class Py2Gil implements GilPolicy {
   }
 
   handover(): Handover[] {
-    const out: Handover[] = [];
-    for (const r of this.records) {
-      if (r === undefined || r.phase === Phase.None) continue;
-      const t = r.t;
-      if (t === this.owner) out.push({ t, at: 'holding', next: r.checkNext ?? r.takeNext! });
-      else if (r.phase === Phase.Drop) out.push({ t, at: 'dropping', next: r.dropNext! });
-      else out.push({ t, at: 'taking', next: r.checkNext ?? r.takeNext! });
-    }
-    return out;
+    return handoverOf(this.records, this.owner);
   }
+
 
   view(): GilView {
     const v = emptyView('py2');

@@ -32,24 +32,12 @@
 import type { PyThread } from '../../interpreter/py-thread.js';
 import { Activity } from '../../interpreter/py-thread.js';
 import { FutexMutex } from '../../os/futex-mutex.js';
+import { GilThread, handoverOf, Phase } from '../gil-thread.js';
 import { PlainPython } from '../plain-python.js';
 import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings, type SettingChange } from '../policy.js';
 
-/** Where a thread is in the Python 3 GIL's code, so that a policy swap can carry it over. */
-const Phase = { None: 0, Take: 1, Drop: 2, Check: 3 } as const;
-type Phase = (typeof Phase)[keyof typeof Phase];
-
 /** What the Python 3 GIL keeps per thread. */
-class Py3Thread {
-  constructor(readonly t: PyThread) {}
-  /** Where it is in the GIL's code. */
-  phase: Phase = Phase.None;
-  /** Continuation once the GIL is taken. */
-  takeNext: Next | null = null;
-  /** Continuation once the GIL is dropped. */
-  dropNext: Next | null = null;
-  /** Continuation after a forced drop: once it holds the GIL again, on with its loop. */
-  checkNext: Next | null = null;
+class Py3Thread extends GilThread {
   /** A `cond_signal` chose this waiter. */
   signaled = false;
   /** `saved_switchnum`: `switch_number` when this waiter started its timed wait. */
@@ -379,17 +367,9 @@ export class Py3Gil implements GilPolicy {
   }
 
   handover(): Handover[] {
-    const out: Handover[] = [];
-    for (const r of this.records) {
-      if (r === undefined || r.phase === Phase.None) continue;
-      const t = r.t;
-      // A thread in drop_gil is still the owner until it has locked the mutex: it is letting go.
-      if (r.phase === Phase.Drop) out.push({ t, at: 'dropping', next: r.dropNext! });
-      else if (t === this.owner) out.push({ t, at: 'holding', next: r.checkNext ?? r.takeNext! });
-      else out.push({ t, at: 'taking', next: r.checkNext ?? r.takeNext! });
-    }
-    return out;
+    return handoverOf(this.records, this.owner);
   }
+
 
   view(): GilView {
     const v = emptyView('py3');
