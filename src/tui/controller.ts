@@ -262,7 +262,7 @@ export class DashboardController {
         this.message = !this.logShown
           ? 'event log off (e shows it)'
           : this.engine.latest.journal.available === false
-            ? 'event log on, but this model does not narrate its events yet (no journal)'
+            ? 'event log on, but this run has no journal: nothing to narrate'
             : 'event log on: what happens, in words (. steps one event and names it)';
         return true;
       case 'zoomIn':

@@ -286,7 +286,7 @@ function headerInput(input: ViewInput, finished: boolean): HeaderInput {
 
 function logView(log: { entries: LogEntry[]; available: boolean }, width: number, lines: number): LogView {
   const title = 'event log (e hides it; . steps one event and names it)';
-  if (!log.available) return { title, lines: [[{ text: clip('the model does not narrate its events yet (no journal): nothing to show', width), color: 'gray' }]] };
+  if (!log.available) return { title, lines: [[{ text: clip('no journal for this run: nothing to narrate', width), color: 'gray' }]] };
   if (log.entries.length === 0) return { title, lines: [[{ text: 'nothing yet: the log shows events from the moment it is on', color: 'gray' }]] };
   return {
     title,

@@ -87,11 +87,25 @@ describe('the event log', () => {
     expect(s.split('\n').at(-2)).toBe('event log off (e shows it)');
   });
 
-  it('says plainly when the model gives no journal', async () => {
+  it('with the model\'s own journal: its sentences, in order, each with its instant', async () => {
+    const { press, controller } = await openDashboard();
+    await press('e');
+    for (let i = 0; i < 8; i++) await press('s');
+    const lines = (await press(',')).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('event log ('));
+    const entries = lines.slice(at + 1).filter((l) => /^\d+\.\d{9} s {2}/.test(l));
+    expect(entries.length).toBeGreaterThanOrEqual(4);
+    for (const e of entries) expect(e).toMatch(/^\d+\.\d{9} s {2}(t1|t2|control|cpu\d)\S*: \S/);
+    const times = entries.map((e) => Number(e.split(' ')[0]));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times.at(-1)!).toBeLessThanOrEqual(controller.driver.sim.now / 1e9);
+  });
+
+  it('says plainly when there is no journal', async () => {
     const { press } = await open({ journal: () => null });
     let s = await press('e');
-    expect(s.split('\n').at(-2)).toBe('event log on, but this model does not narrate its events yet (no journal)');
-    expect(s).toContain('the model does not narrate its events yet (no journal): nothing to show');
+    expect(s.split('\n').at(-2)).toBe('event log on, but this run has no journal: nothing to narrate');
+    expect(s).toContain('no journal for this run: nothing to narrate');
     s = await press('.');
     expect(s.split('\n').at(-2)).toMatch(/^stepped one event: now at t=0\.\d{6} s, event 1$/);
   });
