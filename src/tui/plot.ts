@@ -44,3 +44,19 @@ export function stretch(values: number[], n: number): number[] {
     return values[i] + (values[i + 1] - values[i]) * (x - i);
   });
 }
+
+/**
+ * Curves that span more than `ratio` between their smallest and largest positive values, as
+ * their logarithms (so that a curve a hundred times lower is not flattened onto the axis), with
+ * the y-label format that shows them as values again.
+ */
+export function logScaleIfWide(series: PlotSeries[], format: (y: number) => string, ratio = 30): { series: PlotSeries[]; format: (y: number) => string; log: boolean } {
+  const all = series.flatMap((s) => s.values).filter((v) => Number.isFinite(v) && v > 0);
+  if (all.length === 0 || Math.max(...all) / Math.min(...all) <= ratio) return { series, format, log: false };
+  const floor = Math.min(...all);
+  return {
+    series: series.map((s) => ({ ...s, values: s.values.map((v) => Math.log10(Math.max(v, floor))) })),
+    format: (y) => format(10 ** y),
+    log: true,
+  };
+}

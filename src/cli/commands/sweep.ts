@@ -3,7 +3,7 @@ import { loadPreset, type Preset } from '../../config/load.js';
 import { compareRow, type CompareRow } from '../../session/parallel-compare.js';
 import { runJobsWithProgress } from '../../session/parallel-progress.js';
 import { parseParam, sweepJobs, type ParamValues, type SweepPoint } from '../../session/parallel-sweep.js';
-import { overlayPlot, plotColors } from '../../tui/plot.js';
+import { logScaleIfWide, overlayPlot, plotColors } from '../../tui/plot.js';
 import asciichart from 'asciichart';
 import { textTable, type Align } from '../format-table.js';
 import { numberOption, overridesFrom, type Parsed } from '../options.js';
@@ -72,7 +72,9 @@ function text(preset: Preset, params: ParamValues[], policies: string[], done: D
     }));
     const complete = series.every((s) => s.values.length === xs.length);
     if (done.length > 0 && complete) {
-      out.push(...overlayPlot(series, { width, height: 12, format: m.format, color }));
+      const scaled = logScaleIfWide(series, m.format);
+      if (scaled.log) out.push(`y: ${m.name}, log scale`);
+      out.push(...overlayPlot(scaled.series, { width, height: 12, format: scaled.format, color }));
       const left = show(xs[0]);
       const right = show(xs[xs.length - 1]);
       const mid = `${params[0].param.name}${log ? ' (log steps)' : ''}`;

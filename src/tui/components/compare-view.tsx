@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { compareRow, type BackgroundCompare } from '../../session/parallel-compare.js';
 import type { LatencySeries } from '../../session/parallel-job.js';
 import { fmtCount } from '../format.js';
-import { overlayPlot, plotColorNames } from '../plot.js';
+import { logScaleIfWide, overlayPlot, plotColorNames } from '../plot.js';
 
 /** What the compare view draws: built from a background comparison at every frame. */
 export interface CompareViewModel {
@@ -73,11 +73,11 @@ export function compareViewModel(c: BackgroundCompare, width: number, height: nu
   }
   const span = Math.max(...curves.map((s) => s.values.length));
   const cols = Math.max(10, width - 12);
-  const all = curves.flatMap((s) => s.values).filter((v) => v > 0);
-  const log = all.length > 0 && Math.max(...all) / Math.min(...all) > 30;
-  const series = curves.map((s) => ({ label: s.label, color: s.color, values: bucketMeans(s.values, span, cols).map((v) => (log ? Math.log10(Math.max(v, 1e-6)) : v)) }));
-  const fmt = (y: number) => (log ? 10 ** y : y).toPrecision(3);
-  const chart = overlayPlot(series, { width, height: chartHeight - 1, format: fmt, color, stretch: false });
+  const { series, format, log } = logScaleIfWide(
+    curves.map((s) => ({ label: s.label, color: s.color, values: bucketMeans(s.values, span, cols) })),
+    (y) => y.toPrecision(3),
+  );
+  const chart = overlayPlot(series, { width, height: chartHeight - 1, format, color, stretch: false });
   const legend = curves.map((s) => ({ label: s.label, color: plotColorNames[s.color % plotColorNames.length] }));
   return { title, status, chartTitle: `client latency, ms${log ? ' (log scale)' : ''}, by request: 1 to ${fmtCount(span)} (mean per column)`, chart, legend, table };
 }
