@@ -1,4 +1,5 @@
 import type { Preset } from '../config/load.js';
+import type { Snapshot } from '../model/index.js';
 import type { SessionDriver } from '../session/driver.js';
 import type { LiveLoop } from '../session/live-loop.js';
 import { LocalEngine, type EngineLink } from './engine-link.js';
@@ -201,6 +202,7 @@ export class DashboardController {
       replay: f.replay === null ? undefined : { done: f.replay.done, divergence: f.replay.divergence },
       log,
       end: f.end === null ? undefined : { ...f.end, preset: this.preset },
+      mainThread: mainThreadOf(this.preset, snap),
     });
   }
 
@@ -324,4 +326,11 @@ export class DashboardController {
     this.final ??= this.engine.close(reason);
     return this.final;
   }
+}
+
+/** The first process's main thread (threads are numbered in the preset's order), null if none. */
+function mainThreadOf(preset: Preset, snap: Snapshot): number | null {
+  const first = snap.processes[0]?.name ?? 'main';
+  const i = preset.threads.findIndex((t) => t.main === true && (t.process ?? 'main') === first);
+  return i < 0 ? null : i;
 }

@@ -1,5 +1,5 @@
 import { fit, fmtCount, fmtDuration } from './format.js';
-import { colorOf, type GilLine } from './view-model.js';
+import { colorOf, type GilLine, type Segment } from './view-model.js';
 import type { Snapshot } from '../model/index.js';
 
 /** Width of the GIL panel's labels. */
@@ -13,6 +13,30 @@ function gauge(fraction: number, width: number): string {
   return '█'.repeat(f) + '░'.repeat(w - f);
 }
 
+/** What a main thread doing each thing does about a pending signal, in a few words. */
+const mainDoes: Record<string, string> = {
+  run: 'runs it next',
+  spin: 'is in GIL code',
+  wait: 'waits for GIL',
+  ready: 'waits a core',
+  io: 'is blocked',
+  sys: 'in a syscall',
+  new: 'not started',
+  done: 'has ended',
+};
+
+/**
+ * A pending signal and who must run its handler: only the process's main thread can (under
+ * py2 every other thread's check comes back at once meanwhile: the signal storm). Says when
+ * there is none, and what the main thread is doing.
+ */
+function signalLine(snap: Snapshot, pending: boolean, mainThread: number | null): Segment[] {
+  if (!pending) return [{ text: 'none pending' }];
+  const m = mainThread === null ? undefined : snap.threads[mainThread];
+  if (m === undefined) return [{ text: 'PENDING, no main thread', color: 'redBright' }];
+  return [{ text: 'PENDING: ', color: 'redBright' }, { text: fit(m.name, 9).trimEnd(), color: colorOf(m.id), bold: true }, { text: ` ${mainDoes[m.view] ?? m.view}`, color: 'redBright' }];
+}
+
 /** GIL switches per simulated second over the window from `base` (since the start without one). */
 export function switchRate(snap: Snapshot, base: Snapshot | undefined): number {
   if (base === undefined) return snap.now > 0 ? snap.counters.gilSwitches / (snap.now / 1e9) : 0;
@@ -24,7 +48,7 @@ export function switchRate(snap: Snapshot, base: Snapshot | undefined): number {
  * next check, the semaphore and a pending signal; under py3 the waiter's timed wait, the drop
  * request and `switch_number`; under free-threaded what is gone; switches per simulated second.
  */
-export function gilView(snap: Snapshot, base: Snapshot | undefined, width: number): GilLine[] {
+export function gilView(snap: Snapshot, base: Snapshot | undefined, width: number, mainThread: number | null = null): GilLine[] {
   const valueWidth = width - GIL_LABEL_WIDTH;
   const p = snap.processes[0];
   // Several Python processes (multiprocessing): the panel details the first one's GIL and names
@@ -61,7 +85,7 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
       holder,
       { label: '_Py_Ticker', value: [{ text: count }, { text: gauge(ticker / ci, Math.min(16, valueWidth - count.length)), color: 'yellow' }] },
       { label: 'semaphore', value: [{ text: `value ${g.semValue ?? '-'}  nwaiters ${g.nwaiters ?? '-'}` }] },
-      { label: 'signal', value: [{ text: g.pendingCalls ? 'PENDING (for the main thread)' : 'none pending', color: g.pendingCalls ? 'redBright' : undefined }] },
+      { label: 'signal', value: signalLine(snap, g.pendingCalls, mainThread) },
       switches,
     ];
   }

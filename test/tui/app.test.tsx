@@ -89,7 +89,13 @@ describe('the dashboard app, key by key', () => {
     const { press } = await open();
     const s = await press('k');
     expect(s).toContain('SIGINT sent at t=0.000000 s');
-    expect(s).toContain('signal       PENDING (for the main thread)');
+    // These two threads are not the main thread, which alone runs handlers: the panel says so.
+    expect(s).toContain('signal       PENDING, no main thread');
+  });
+
+  it('k in a program with a main thread: the panel names it and what it is doing', async () => {
+    const { press } = await open({ preset: loadPreset('py2-sequential') });
+    expect(await press('k')).toContain('signal       PENDING: main runs it next');
   });
 
   it('[ and ] zoom the timeline', async () => {
