@@ -59,7 +59,10 @@ export class Kernel<T extends Task = Task> {
 
   // ---- what a running task's continuation may do -------------------------------------------
 
-  /** Burns `ns` of CPU on the calling (running) task, then calls `next`. */
+  /**
+   * Burns `ns` of CPU on the calling task, then calls `next`. A task preempted in its own
+   * continuation (it woke a task that took its core) does the burst once it is back on a core.
+   */
   run(task: T, ns: number, next: Continuation<T>): void {
     task.burstLeft = ns;
     task.next = next;
@@ -72,6 +75,7 @@ export class Kernel<T extends Task = Task> {
    * `resumeNs` (the return path of the system call it slept in), then `next` runs.
    */
   block(task: T, next: Continuation<T>, resumeNs = 0): void {
+    this.mustRun(task, 'block');
     task.next = next;
     task.burstLeft = resumeNs;
     task.timedOut = false;
@@ -109,8 +113,18 @@ export class Kernel<T extends Task = Task> {
 
   /** Ends the calling task. */
   exit(task: T): void {
+    this.mustRun(task, 'exit');
     task.next = null;
     this.leaveCore(task, TaskState.Done);
+  }
+
+  /**
+   * Only a task on a core can block or exit. A continuation that woke a task which preempted its
+   * own (CFS wake-up preemption) must go on through `run` (a burst, even of 0 ns): Linux switches
+   * it out on its way back to user space, and whatever it does next happens once it is back.
+   */
+  private mustRun(task: T, what: string): void {
+    if (task.state !== TaskState.Running) throw new Error(`${task.name} cannot ${what}: it is not on a core (a continuation went on after it was preempted)`);
   }
 
   // ---- what others may do to a task --------------------------------------------------------
@@ -413,7 +427,13 @@ export class Kernel<T extends Task = Task> {
   /** Makes a blocked or new task runnable: an idle core takes it, else it queues and may preempt. */
   private makeRunnable(t: T, sleeper: boolean): void {
     const core = this.cores[this.placeCore(t)];
-    if (core.id !== t.core) t.vruntime += core.minVruntime - this.cores[t.core].minVruntime;
+    // enqueue_entity: update_curr first, so that min_vruntime is current when the task is placed
+    // (a core that runs one task alone has no tick to keep it current).
+    this.account(core);
+    if (core.id !== t.core) {
+      this.account(this.cores[t.core]);
+      t.vruntime += core.minVruntime - this.cores[t.core].minVruntime;
+    }
     if (sleeper) {
       const floor = core.minVruntime - this.latency / 2;
       if (t.vruntime < floor) t.vruntime = floor;

@@ -64,21 +64,38 @@ describe('the kernel', () => {
     expect(engine.counters.contextSwitches.voluntary).toBe(2);
   });
 
-  it('lets a woken sleeper preempt the running task (wake-up preemption)', () => {
+  it('places a woken sleeper at min_vruntime - latency/2, kept current, so that it preempts a hog at once (wake-up preemption)', () => {
     const { engine, tasks, kernel } = machine(1, 2);
     const [hog, sleeper] = tasks;
     const done = [0, 0];
     spin(kernel, hog, 1_000_000, done);
-    // The sleeper sleeps at once, then, once woken, burns 6 ms of CPU and sleeps again.
-    kernel.start(sleeper, (t) => kernel.block(t, (t) => kernel.run(t, 6_000_000, (t) => kernel.block(t, () => {}))));
+    kernel.start(sleeper, (t) => kernel.block(t, (t) => kernel.run(t, 100_000, (t) => kernel.block(t, () => {}))));
     engine.runUntil(50_000_000);
     expect(sleeper.state).toBe(TaskState.Blocked);
-    // The hog ran 50 ms: the sleeper, placed at min_vruntime - latency/2, preempts it at once.
     const preempted = engine.counters.contextSwitches.involuntary;
     kernel.wake(sleeper);
+    // The hog ran alone (no tick charged it), yet the wakee is placed from where the hog stands now.
+    expect(hog.vruntime).toBeGreaterThan(45_000_000);
+    expect(sleeper.vruntime).toBe(kernel.cores[0].minVruntime - (s.latencyNs * 1) / 2);
     expect(sleeper.state).toBe(TaskState.Running);
     expect(hog.state).toBe(TaskState.Runnable);
     expect(engine.counters.contextSwitches.involuntary).toBe(preempted + 1);
+  });
+
+  it('does not let a wakee preempt when its vruntime is not behind by more than the wake-up granularity', () => {
+    const { engine, tasks, kernel } = machine(1, 2);
+    const [hog, sleeper] = tasks;
+    const done = [0, 0];
+    spin(kernel, hog, 1_000_000, done);
+    kernel.start(sleeper, (t) => kernel.block(t, () => {}));
+    engine.runUntil(50_000_000);
+    // As if the sleeper had run a lot before it slept: its vruntime is ahead of the hog's.
+    sleeper.vruntime = 1e12;
+    const before = engine.counters.contextSwitches.involuntary;
+    kernel.wake(sleeper);
+    expect(sleeper.state).toBe(TaskState.Runnable);
+    expect(hog.state).toBe(TaskState.Running);
+    expect(engine.counters.contextSwitches.involuntary).toBe(before);
   });
 
   it('moves the tasks of a removed core to the remaining ones, and an added core pulls a waiting task at once', () => {
