@@ -207,7 +207,8 @@ export class Runner {
     server.connected = true;
     end.connected = true;
     this.wakeReader(server);
-    this.ioDone(t);
+    // The acceptor may preempt this thread on its core: it goes on once it is back on one.
+    this.host.kernel.run(t, 0, this.ioDone);
   };
 
   private readonly recvWoken = (t: PyThread): void => {
