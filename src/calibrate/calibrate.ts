@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../config/input-error.js';
 import { parseWith, profilesDir, readJson } from '../config/load.js';
 import { profileFileSchema, type ProfileFile } from '../config/profile-schema.js';
@@ -26,6 +26,11 @@ export interface CalibrateOptions {
   quick: boolean;
   /** Base profile name or file, for the values no probe measures. */
   base: string;
+  /**
+   * The raw output (`*.raw.json`) of an earlier calibration to fit again instead of running the
+   * probes: a profile regenerated from committed measurements after the map or a fit changed.
+   */
+  fromRaw?: string;
   /** Where progress and the summary go, a line at a time. */
   log: (line: string) => void;
 }
@@ -74,6 +79,7 @@ export async function calibrate(o: CalibrateOptions): Promise<number> {
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new InputError(`--out: ${o.out}: the folder ${outDir} does not exist`);
   if (!o.force && existingKind(o.out) === 'other') throw new InputError(`${o.out}: already exists and is not a profile gil-top calibrate wrote (use --force to overwrite it)`);
 
+  if (o.fromRaw !== undefined) return refit(o, base);
   const started = new Date();
   const loadStart = loadavg();
   o.log(`gil-top calibrate ${packageVersion()}${o.quick ? ' (--quick: rough figures)' : ''}: load average ${loadStart?.join(' ') ?? 'unknown'}`);
@@ -111,14 +117,32 @@ export async function calibrate(o: CalibrateOptions): Promise<number> {
     perf,
     runs,
   };
+  return fitAndWrite(o, base, raw);
+}
+
+/** Fits raw probe output and writes the profile and the raw output beside it; returns the exit status. */
+function fitAndWrite(o: CalibrateOptions, base: { file: ProfileFile; name: string }, raw: RawCalibration): number {
   const { measurements, notes } = fitAll(raw);
-  const built = buildProfile(base.file, base.name, measurements, { name: basename(o.out).replace(/\.json$/, '') || 'calibrated', description: describe(raw, measurements) });
+  const built = buildProfile(base.file, base.name, measurements, { name: basename(o.out).replace(/\.json$/, '') || 'calibrated', description: 'calibrated' });
   const decision = decideWrite(o.out, built.complete, o.force);
+  const rawOut = o.fromRaw ?? rawPathFor(decision.file);
+  built.profile.description = describe(raw, measurements, rawOut);
   writeAtomically(decision.file, JSON.stringify(built.profile, null, 2) + '\n');
-  writeAtomically(rawPathFor(decision.file), JSON.stringify({ ...raw, figures: measurements, notes }, null, 1) + '\n');
+  // A refit leaves the raw output where it is: the profile names it.
+  if (o.fromRaw === undefined) writeAtomically(rawPathFor(decision.file), JSON.stringify({ ...raw, figures: measurements, notes }, null, 1) + '\n');
   for (const line of summaryLines(built, measurements, notes)) o.log(line);
-  o.log(`${decision.message}; raw probe output in ${rawPathFor(decision.file)}`);
+  o.log(`${decision.message}; raw probe output in ${rawOut}`);
   return decision.intoOut ? 0 : 1;
+}
+
+/** `--from-raw`: the probe runs of an earlier calibration, fitted again with today's fits and map. */
+function refit(o: CalibrateOptions, base: { file: ProfileFile; name: string }): number {
+  const data = readJson(o.fromRaw!);
+  if (data === null || typeof data !== 'object' || !Array.isArray((data as { runs?: unknown }).runs))
+    throw new InputError(`--from-raw: ${o.fromRaw}: not the raw output of gil-top calibrate (no "runs")`);
+  const { figures: _figures, notes: _notes, ...raw } = data as RawCalibration & { figures?: unknown; notes?: unknown };
+  o.log(`gil-top calibrate ${packageVersion()}: fitting ${raw.runs.length} recorded probe runs of ${raw.date ?? 'an earlier calibration'} again (${o.fromRaw})`);
+  return fitAndWrite(o, base, raw);
 }
 
 function machineOf(runs: ProbeRun[]): { cpuModel: string | null; kernel: string } {
@@ -126,12 +150,12 @@ function machineOf(runs: ProbeRun[]): { cpuModel: string | null; kernel: string 
   return { cpuModel: typeof k?.cpu_model === 'string' ? k.cpu_model : null, kernel: typeof k?.release === 'string' ? k.release : 'unknown' };
 }
 
-function describe(raw: RawCalibration, m: Measurements): string {
+function describe(raw: RawCalibration, m: Measurements, rawFile: string): string {
   const roles = roleVersions({ raw, m, notes: [] });
   const vm = raw.runs.flatMap(recordsOf).some((r) => r.probe === 'kernel' && r.hypervisor === true);
   return (
     `Measured by ${raw.tool} calibrate on ${raw.machine.cpuModel ?? 'an unknown CPU'}, ${raw.machine.cpus} CPUs${vm ? ' (a virtual machine)' : ''}, Linux ${raw.machine.kernel}, ` +
     `on ${raw.date.slice(0, 10)} at a load average of ${raw.loadavg.start?.join(' ') ?? 'unknown'}; ` +
-    `py2 is CPython ${roles.py2 ?? '(none found)'}, py3 is CPython ${roles.py3 ?? '(none found)'}. Values no probe measures come from ${raw.options.base}.`
+    `py2 is CPython ${roles.py2 ?? '(none found)'}, py3 is CPython ${roles.py3 ?? '(none found)'}. Values no probe measures come from ${raw.options.base}, each reason saying so. Raw probe output: ${relative(process.cwd(), resolve(rawFile))}.`
   );
 }

@@ -7,6 +7,8 @@ import { optionalProfileMap, profileMap } from './profile-map.js';
 export const MEASURED = 'measured by gil-top calibrate: ';
 /** How it starts when a mapped value could not be measured (the profile is then partial). */
 export const NOT_MEASURED = 'not measured by gil-top calibrate';
+/** How a value that no probe measures is introduced: the base profile's value and reason follow. */
+const UNMEASURED_PREFIX = 'no calibrate probe measures this; from profile ';
 
 type Reasoned = { value: number; why: string };
 
@@ -87,7 +89,9 @@ export function buildProfile(base: ProfileFile, baseName: string, m: Measurement
     const key = path.join('.');
     if (done.has(key)) continue;
     const b = leafAt(base, path)!;
-    setLeaf(out, path, { value: b.value, why: `no calibrate probe measures this; from profile ${baseName}: ${b.why}` });
+    // A base that is itself a calibration already says where such a value comes from.
+    const why = b.why.startsWith(UNMEASURED_PREFIX) ? b.why : `${UNMEASURED_PREFIX}${baseName}: ${b.why}`;
+    setLeaf(out, path, { value: b.value, why });
   }
   const profile = profileFileSchema.parse(out);
   return { profile, measured, missing, complete: missing.length === 0 };

@@ -1,6 +1,6 @@
 import type { Measurements } from './fit/index.js';
 import type { BuiltProfile } from './profile-writer.js';
-import { profileMap } from './profile-map.js';
+import { optionalProfileMap, profileMap } from './profile-map.js';
 import { fmt } from './stats.js';
 
 /** The end of a calibration in lines: notes, the profile's measured values, the GIL battle's counts. */
@@ -21,7 +21,8 @@ export function summaryLines(built: BuiltProfile, m: Measurements, notes: string
     lines.push('', 'GIL battle (per Python 2 check, per Python 3 forced switch):');
     for (const k of battle) lines.push(`  ${k.padEnd(44)} ${fmt(m[k].value).padStart(10)}`);
   }
-  const other = ['ticks.countdown', 'ticks.fib', 'ticks.compareJump', 'ticks.perCheck', 'checkcost.10', 'checkcost.1000', 'checkcost.plainCheck', 'syscalls.bare', 'syscalls.futexWaitEagain', 'syscalls.timerSlack', 'syscalls.sleepOvershoot', 'switch.hop2cpu', 'cacheline.transfer', 'cacheline.local'].filter((k) => m[k] !== undefined);
+  const mapped = new Set([...profileMap, ...optionalProfileMap].map(([, figure]) => figure));
+  const other = ['ticks.countdown', 'ticks.fib', 'ticks.compareJump', 'ticks.perCheck', 'checkcost.10', 'checkcost.1000', 'checkcost.plainCheck', 'syscalls.bare', 'syscalls.futexWaitEagain', 'syscalls.timerSlack', 'syscalls.sleepOvershoot', 'switch.hop2cpu', 'cacheline.transfer', 'cacheline.local'].filter((k) => m[k] !== undefined && !mapped.has(k));
   if (other.length > 0) {
     lines.push('', 'figures the profile has no key for yet:');
     for (const k of other) lines.push(`  ${k.padEnd(44)} ${fmt(m[k].value).padStart(10)}`);

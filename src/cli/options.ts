@@ -15,7 +15,7 @@ export const commands = {
   replay: ['json', 'max-wall', 'help'],
   export: ['perfetto', 'svg', 'from', 'to', 'force', 'max-wall', 'help'],
   presets: ['json', 'help'],
-  calibrate: ['python', 'out', 'base', 'force', 'quick', 'help'],
+  calibrate: ['python', 'out', 'base', 'force', 'quick', 'from-raw', 'help'],
   verify: ['preset', 'python', 'profile', 'json', 'help'],
 } as const;
 export type CommandName = keyof typeof commands;
@@ -48,6 +48,7 @@ export const options = {
   out: { type: 'string', help: 'calibrate: the machine profile to write (default gil-top-profile.json)' },
   base: { type: 'string', help: 'calibrate: profile for the values no probe measures (default epyc-vm)' },
   quick: { type: 'boolean', help: 'calibrate: small, fast probes (rough figures)' },
+  'from-raw': { type: 'string', help: 'calibrate: fit the raw output of an earlier calibration again (no probe runs)' },
   profile: { type: 'string', help: 'verify: machine profile for the simulation (default: the preset\'s)' },
   help: { type: 'boolean', short: 'h', help: 'show help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },

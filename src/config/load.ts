@@ -114,6 +114,9 @@ export function presetFromData(data: unknown, file: string, machine?: MachinePro
     for (const interp of ['py2', 'py3'] as const)
       if (!Object.hasOwn(m.interpreter.nsPerIteration, kind) || m.interpreter.nsPerIteration[kind][interp] === undefined)
         throw new InputError(`${file}: profile: machine profile ${quote(m.name)} has no cost for a ${loopKinds[kind].name} iteration under ${interp} (interpreter.nsPerIteration.${kind}.${interp})`);
+  for (const kind of used)
+    if (!Object.hasOwn(m.interpreter.py2TicksPerIteration, kind))
+      throw new InputError(`${file}: profile: machine profile ${quote(m.name)} does not say how many Python 2 ticks a ${loopKinds[kind].name} iteration counts (interpreter.py2TicksPerIteration.${kind})`);
   return { ...p, file, machine: m };
 }
 

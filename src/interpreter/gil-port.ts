@@ -29,5 +29,5 @@ export function tickCost(profile: MachineProfile, gil: Pick<GilPort, 'interprete
   const kind = work.kind;
   const perIteration = profile.interpreter.nsPerIteration[kind.name]?.[gil.interpreter];
   if (perIteration === undefined) throw new Error(`the machine profile has no cost for ${kind.name} under ${gil.interpreter}`);
-  return (perIteration * gil.speedFactor) / kind.ticksPerIteration;
+  return (perIteration * gil.speedFactor) / work.ticksPerIteration;
 }

@@ -44,12 +44,16 @@ export class PythonWork {
   /** Ticks between two Python 3 check points in the current loop. */
   ticksPerCheckpoint = 1;
 
-  /** Starts a loop of `iterations` of `kind`; its tick cost is set by the policy that runs it. */
-  start(kind: LoopKind, iterations: number): void {
+  /** Ticks per iteration of the current loop (the machine's interpreter build decides them). */
+  ticksPerIteration = 1;
+
+  /** Starts a loop of `iterations` of `kind`, `ticksPerIteration` ticks each; its tick cost is set by the policy that runs it. */
+  start(kind: LoopKind, iterations: number, ticksPerIteration: number): void {
     this.kind = kind;
-    this.ticksLeft = Math.round(iterations * kind.ticksPerIteration);
+    this.ticksPerIteration = ticksPerIteration;
+    this.ticksLeft = Math.round(iterations * ticksPerIteration);
     this.ticksDone = 0;
-    this.ticksPerCheckpoint = kind.ticksPerIteration / kind.checkpointsPerIteration;
+    this.ticksPerCheckpoint = ticksPerIteration / kind.checkpointsPerIteration;
   }
 
   /** Counts `k` ticks of the loop as done. */

@@ -2,7 +2,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Kernel } from '../os/kernel.js';
 import type { MachineProfile } from '../os/machine-profile.js';
 import { type GilPort, tickCost } from './gil-port.js';
-import { loopKinds } from './loops.js';
+import { type LoopKind, loopKinds } from './loops.js';
 import { Ins } from './program.js';
 import { Activity, type PyThread } from './py-thread.js';
 import type { Connection } from './socket.js';
@@ -72,7 +72,8 @@ export class Runner {
       switch (ins.code) {
         case Ins.Loop: {
           const gil = this.host.gilOf(t);
-          t.work.start(loopKinds[ins.kind], ins.n);
+          const kind = loopKinds[ins.kind];
+          t.work.start(kind, ins.n, ticksPerIteration(this.host.profile, kind));
           t.work.nsPerTick = tickCost(this.host.profile, gil, t.work);
           gil.runPython(t);
           return;
@@ -274,4 +275,11 @@ function syscallText(t: PyThread, code: number, n: number, socket: string): stri
     default:
       return `close ${socket}${gil}`;
   }
+}
+
+/** Python 2 ticks per iteration of a loop kind on the profile's interpreter build. */
+export function ticksPerIteration(profile: MachineProfile, kind: LoopKind): number {
+  const ticks = profile.interpreter.py2TicksPerIteration[kind.name];
+  if (ticks === undefined) throw new Error(`the machine profile has no ticks per iteration for ${kind.name} (interpreter.py2TicksPerIteration.${kind.name})`);
+  return ticks;
 }

@@ -41,15 +41,14 @@ export class FutexMutex<T extends Task> {
   }
 
   /**
-   * `pthread_mutex_unlock` by the owner: returns the CPU it costs the caller beyond the atomic
+   * `pthread_mutex_unlock` by the owner `by`: returns the CPU it costs the caller beyond the atomic
    * (a `futex_wake` syscall when a sleeper is woken), for the caller to burn.
    */
-  unlock(): number {
+  unlock(by: T): number {
     this.owner = null;
     const s = this.sleepers.shift();
     if (s === undefined) return this.profile.interpreter.mutexNs;
     this.sim.counters.syscalls.futex_wake++;
-    this.kernel.wake(s.t);
-    return this.profile.interpreter.mutexNs + this.sim.cost(this.profile.syscalls.futexWakeNs);
+    return this.profile.interpreter.mutexNs + this.kernel.futexWakeCost(this.kernel.wake(s.t, by.core));
   }
 }

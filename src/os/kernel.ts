@@ -104,11 +104,15 @@ export class Kernel<T extends Task = Task> {
     return this.cores[task.core].rq.length === 0;
   }
 
-  /** Like `block`, but the kernel wakes the task after `timeoutNs` with `timedOut` set. */
+  /**
+   * Like `block`, but the kernel wakes the task after `timeoutNs` with `timedOut` set: an hrtimer
+   * that, with the task's timer slack, fires up to `timerSlackNs` late (at the end of the slack
+   * when nothing else is due then).
+   */
   blockFor(task: T, timeoutNs: number, next: Continuation<T>, resumeNs = 0): void {
     this.block(task, next, resumeNs);
     if (task.timerKey < 0) task.timerKey = this.sim.queue.newKey();
-    this.sim.schedule(task.timerKey, this.sim.now + timeoutNs, this.timer, task.id);
+    this.sim.schedule(task.timerKey, this.sim.now + timeoutNs + this.sim.cost(this.profile.syscalls.timerSlackNs), this.timer, task.id);
   }
 
   /** Ends the calling task. */
@@ -138,14 +142,24 @@ export class Kernel<T extends Task = Task> {
     this.makeRunnable(task, false);
   }
 
-  /** Wakes a blocked task (a futex wake, data arriving); returns false if it was not asleep. */
-  wake(task: T): boolean {
-    if (task.state !== TaskState.Blocked) return false;
+  /**
+   * Wakes a blocked task (a futex wake, data arriving) for a waker running on core `wakerCore`
+   * (-1: an interrupt, no waker): `Wake.NotAsleep` if it was not asleep, else whether the wake
+   * needed an interrupt to another core (`Wake.Ipi`: the target core is busy, halted or only
+   * going idle) or not (`Wake.NoIpi`: the waker's own core, or a core that polls).
+   */
+  wake(task: T, wakerCore = -1): Wake {
+    if (task.state !== TaskState.Blocked) return Wake.NotAsleep;
     this.cancelTimer(task);
     task.timedOut = false;
     this.sim.counters.wakeups++;
-    this.makeRunnable(task, true);
-    return true;
+    return this.makeRunnable(task, true, wakerCore);
+  }
+
+  /** What a FUTEX_WAKE that woke a task as `wake` says costs its caller (jittered), ns. */
+  futexWakeCost(w: Wake): number {
+    const s = this.profile.syscalls;
+    return this.sim.cost(w === Wake.Ipi ? s.futexWakeNs : s.futexWakePollingNs);
   }
 
   /**
@@ -410,7 +424,15 @@ export class Kernel<T extends Task = Task> {
    */
   private idleWakeupLatency(core: Core<T>): number {
     const s = this.profile.scheduler;
-    return this.sim.now - core.idleSince < s.shallowIdleNs ? s.shallowIdleWakeupLatencyNs : s.idleWakeupLatencyNs;
+    const idle = this.sim.now - core.idleSince;
+    return idle < s.idlePollEndNs ? s.pollingWakeupLatencyNs : idle < s.shallowIdleNs ? s.shallowIdleWakeupLatencyNs : s.idleWakeupLatencyNs;
+  }
+
+  /** Whether an idle core is polling for work now (a wake onto it needs no interrupt). */
+  private polling(core: Core<T>): boolean {
+    const s = this.profile.scheduler;
+    const idle = this.sim.now - core.idleSince;
+    return idle >= s.idlePollStartNs && idle < s.idlePollEndNs;
   }
 
   /** Wake-up placement: the task's last core if idle, else any idle core, else its last core. */
@@ -425,7 +447,7 @@ export class Kernel<T extends Task = Task> {
   }
 
   /** Makes a blocked or new task runnable: an idle core takes it, else it queues and may preempt. */
-  private makeRunnable(t: T, sleeper: boolean): void {
+  private makeRunnable(t: T, sleeper: boolean, wakerCore = -1): Wake {
     const core = this.cores[this.placeCore(t)];
     // enqueue_entity: update_curr first, so that min_vruntime is current when the task is placed
     // (a core that runs one task alone has no tick to keep it current).
@@ -443,10 +465,12 @@ export class Kernel<T extends Task = Task> {
     t.runnableSince = this.sim.now;
     if (core.curr === null) {
       const latency = this.sim.cost(sleeper ? this.idleWakeupLatency(core) : this.profile.scheduler.contextSwitchNs);
-      if (this.sim.journal !== null && sleeper) this.sim.say(t.id, `${t.name}: woken; idle cpu${core.id} runs it after ${latency} ns (${this.sim.now - core.idleSince < this.profile.scheduler.shallowIdleNs ? 'still polling' : 'from deep idle'})`);
+      const polling = this.polling(core);
+      if (this.sim.journal !== null && sleeper) this.sim.say(t.id, `${t.name}: woken; idle cpu${core.id} runs it after ${latency} ns (${this.idleState(core)})`);
       this.dispatch(core, t, latency);
-      return;
+      return polling ? Wake.NoIpi : Wake.Ipi;
     }
+    const remote = core.id !== wakerCore ? Wake.Ipi : Wake.NoIpi;
     this.account(core);
     const curr = core.curr;
     if (sleeper && curr.vruntime - t.vruntime > this.wakeupGranularity) {
@@ -454,11 +478,30 @@ export class Kernel<T extends Task = Task> {
       if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: woken; preempts ${curr.name} on cpu${core.id} (CFS wake-up preemption)`);
       this.preempt(core);
       this.dispatch(core, t, this.sim.cost(this.profile.scheduler.contextSwitchNs));
-      return;
+      return remote;
     }
     if (this.sim.journal !== null && sleeper) this.sim.say(t.id, `${t.name}: woken; waits for cpu${core.id}, where ${curr.name} runs`);
     this.enqueue(core, t);
     this.observe(t);
     this.armSlice(core);
+    return remote;
+  }
+
+  /** An idle core's state, in words. */
+  private idleState(core: Core<T>): string {
+    const s = this.profile.scheduler;
+    const idle = this.sim.now - core.idleSince;
+    return idle < s.idlePollStartNs ? 'going idle' : idle < s.idlePollEndNs ? 'polling: no interrupt needed' : idle < s.shallowIdleNs ? 'halted' : 'in a deep idle state';
   }
 }
+
+/** How a wake went (see `Kernel.wake`). */
+export const Wake = {
+  /** The task was not asleep. */
+  NotAsleep: 0,
+  /** Woken without an interrupt to another core. */
+  NoIpi: 1,
+  /** Woken with an interrupt to another core. */
+  Ipi: 2,
+} as const;
+export type Wake = (typeof Wake)[keyof typeof Wake];

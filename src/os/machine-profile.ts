@@ -30,6 +30,8 @@ export const iterationNs = () =>
 const jitter = z.number().min(profileLimits.jitter.min, 'must be at least 0').max(profileLimits.jitter.max, 'must be at most 0.9');
 const overhead = z.number().min(profileLimits.freeThreadedOverhead.min, 'must be at least 0').max(profileLimits.freeThreadedOverhead.max, 'must be at most 10');
 const ns = nsNumber();
+/** Python 2 ticks per loop iteration: a positive count, possibly an average (fib: 5.5 per call). */
+const ticksPerIteration = z.number().positive('must be positive').max(1000, 'must be at most 1000');
 
 /** Linux scheduler settings and costs (MODEL.md section 4). */
 const scheduler = {
@@ -45,8 +47,17 @@ const scheduler = {
   contextSwitchNs: ns,
   /** Time from a wake-up aimed at an idle core in a deep idle state (IPI, idle exit) until the wakee runs there. */
   idleWakeupLatencyNs: ns,
-  /** The same for a core that went idle less than `shallowIdleNs` ago and is still polling. */
+  /** The same for a core that went idle less than `shallowIdleNs` ago (halted, but in a shallow state). */
   shallowIdleWakeupLatencyNs: ns,
+  /**
+   * An idle core polls for work (guest haltpoll, the idle loop's polling) from `idlePollStartNs`
+   * after it went idle until `idlePollEndNs`, then halts. A task woken onto it while it polls
+   * needs no interrupt (no IPI, no VM exit): the waker pays `futexWakePollingNs` instead of
+   * `futexWakeNs`. Before and while it polls, the wakee runs after `pollingWakeupLatencyNs`.
+   */
+  idlePollStartNs: ns,
+  idlePollEndNs: ns,
+  pollingWakeupLatencyNs: ns,
   /** How long an idle core stays in its shallow state (cpuidle's polling, KVM halt-polling) before going deep. */
   shallowIdleNs: ns,
 };
@@ -57,8 +68,10 @@ const syscalls = {
   futexWaitEntryNs: ns,
   /** Returning to user space from a futex wait (woken, timed out or EAGAIN). */
   futexWaitReturnNs: ns,
-  /** A `futex(FUTEX_WAKE)` that wakes a sleeper (includes the cross-core IPI it sends). */
+  /** A `futex(FUTEX_WAKE)` that wakes a sleeper on another core, which needs an interrupt (an IPI, in a VM a VM exit). */
   futexWakeNs: ns,
+  /** A `futex(FUTEX_WAKE)` that wakes a sleeper without an interrupt: onto a core that polls, or onto the waker's own core. */
+  futexWakePollingNs: ns,
   /** A `futex(FUTEX_WAKE)` that finds nobody asleep. */
   futexWakeEmptyNs: ns,
   /** `recv` on a socket that has data. */
@@ -75,6 +88,21 @@ const syscalls = {
   sleepNs: ns,
   /** From a `send` until the bytes can be read at the other end of a loopback connection. */
   loopbackLatencyNs: ns,
+  /**
+   * A timed wait's slack (`prctl(PR_SET_TIMERSLACK)`, 50 us by default): the kernel lets a timer
+   * fire up to this late so that timers can share interrupts; with nothing else due it fires at
+   * the end of the slack. Every timed wait (a Python 3 waiter's, `time.sleep`) wakes this late.
+   */
+  timerSlackNs: ns,
+};
+
+/** What the hardware does between cores. */
+const memory = {
+  /**
+   * Moving a cache line from one core to another (a core writes or reads a word another core
+   * wrote last). The Python 2 GIL's semaphore word moves at every hand-over of the lock.
+   */
+  cacheLineTransferNs: ns,
 };
 
 /** Costs inside the interpreter that are plain numbers. */
@@ -126,9 +154,12 @@ export function profileSchemas(rules: ProfileTextRules = plainRules) {
     jitter,
     scheduler: z.strictObject(scheduler),
     syscalls: z.strictObject(syscalls),
+    memory: z.strictObject(memory),
     interpreter: z.strictObject({
       /** Nanoseconds per iteration of each loop kind (see `src/interpreter/loops.ts`), per interpreter. */
       nsPerIteration: z.record(rules.loopKind, z.strictObject({ py2: iterationNs().optional(), py3: iterationNs().optional() })),
+      /** Python 2 ticks per iteration of each loop kind: how the interpreter was built decides them (see loops.ts). */
+      py2TicksPerIteration: z.record(rules.loopKind, ticksPerIteration),
       ...interpreter,
     }),
   });
@@ -139,8 +170,10 @@ export function profileSchemas(rules: ProfileTextRules = plainRules) {
     jitter: reasoned(jitter),
     scheduler: z.strictObject(reasonedShape(scheduler)),
     syscalls: z.strictObject(reasonedShape(syscalls)),
+    memory: z.strictObject(reasonedShape(memory)),
     interpreter: z.strictObject({
       nsPerIteration: z.record(rules.loopKind, z.strictObject({ py2: reasoned(iterationNs()).optional(), py3: reasoned(iterationNs()).optional() })),
+      py2TicksPerIteration: z.record(rules.loopKind, reasoned(ticksPerIteration)),
       ...reasonedShape(interpreter),
     }),
   });

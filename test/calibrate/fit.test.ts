@@ -36,7 +36,9 @@ describe('fitting recorded probe output', () => {
       expect(m[name].why).toMatch(/\d/);
     }
     expect(m['kernel.tickNs'].value).toBe(4_000_000);
-    expect(m['syscalls.futexWaitEntry'].value * 2).toBeCloseTo(m['syscalls.futexWaitEagain'].value, -1);
+    // The EAGAIN path split at the compare: the way out is half a bare syscall, the way in the rest.
+    expect(m['syscalls.futexWaitEntry'].value + m['syscalls.futexWaitReturn'].value).toBeCloseTo(m['syscalls.futexWaitEagain'].value, -1);
+    expect(m['syscalls.futexWaitReturn'].value).toBeCloseTo(m['syscalls.bare'].value / 2, -1);
     // Python 2 battle per check, Python 3 per forced switch, with and without perf.
     expect(m['battle.py2.2cpu.ci100.futexPerCheck']).toBeDefined();
     expect(m['battle.py2.1cpu.ci10.volPerCheck']).toBeDefined();
@@ -95,7 +97,9 @@ describe('fitting synthetic probe output', () => {
     expect(ok['syscalls.bare'].value).toBe(200);
     expect(ok['syscalls.futexWakeEmpty'].value).toBe(400);
     expect(ok['syscalls.futexWaitEagain'].value).toBe(500);
-    expect(ok['syscalls.futexWaitEntry'].value).toBe(250);
+    // 500 ns of EAGAIN path: a bare syscall's half (100 ns) on the way out, 400 on the way in.
+    expect(ok['syscalls.futexWaitEntry'].value).toBe(400);
+    expect(ok['syscalls.futexWaitReturn'].value).toBe(100);
     expect(ok['syscalls.sleep'].value).toBe(5000);
     const bad = fitAll(rawWith([{ probe: 'syscalls', python: '3.9.1', stdout: lines(rec(22)) }]));
     expect(bad.measurements['syscalls.futexWaitEagain']).toBeUndefined();

@@ -14,13 +14,31 @@ import { tempDir, writeSmallPreset } from '../session/fixtures.js';
 const root = join(import.meta.dirname, '..', '..');
 
 /** echo-fib-py2 on a machine without jitter: the server loses every race for the GIL (issue 14). */
+/**
+ * A run that never ends and keeps the engine busy (two processes ping-ponging on a socket), with a
+ * Python thread that starves: it held the GIL at first, then t1 took it into a C call that lasts
+ * an hour.
+ */
 function starvingPreset(dir: string): string {
-  const profile = JSON.parse(readFileSync(join(profilesDir, 'article-vm.json'), 'utf8'));
-  profile.jitter.value = 0;
-  writeFileSync(join(dir, 'no-jitter.json'), JSON.stringify(profile));
-  const preset = JSON.parse(readFileSync(join(root, 'presets', 'echo-fib-py2.json'), 'utf8'));
-  delete preset.expected;
-  writeFileSync(join(dir, 'starve.json'), JSON.stringify({ ...preset, name: 'starve', profile: './no-jitter.json' }));
+  writeFileSync(
+    join(dir, 'starve.json'),
+    JSON.stringify({
+      name: 'starve',
+      title: 'a thread that starves',
+      description: 'test preset',
+      profile: 'article-vm',
+      policy: 'py2',
+      cores: 2,
+      threads: [
+        { name: 't1', program: [{ op: 'sleep', us: 1000 }, { op: 'ccall', us: 3.6e9 }] },
+        { name: 'echo-server', program: [{ op: 'loop', kind: 'countdown', iterations: 1e12 }] },
+      ],
+      actors: [
+        { name: 'ping', program: [{ op: 'connect', socket: 's' }, { op: 'repeat', times: 'forever', body: [{ op: 'send', socket: 's', bytes: 100 }, { op: 'recv', socket: 's' }] }] },
+        { name: 'pong', program: [{ op: 'accept', socket: 's' }, { op: 'repeat', times: 'forever', body: [{ op: 'recv', socket: 's' }, { op: 'send', socket: 's' }] }] },
+      ],
+    }),
+  );
   return join(dir, 'starve.json');
 }
 

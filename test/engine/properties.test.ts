@@ -4,9 +4,9 @@ import { Simulation } from '../../src/model/simulation.js';
 import type { ControlAction } from '../../src/model/control.js';
 import type { ThreadSpec } from '../../src/model/types.js';
 import { policyNames } from '../../src/model/index.js';
-import { loopKinds } from '../../src/interpreter/loops.js';
+import { articleProfile, config } from '../helpers.js';
 import type { OpSpec } from '../../src/interpreter/program.js';
-import { config } from '../helpers.js';
+
 
 const op: fc.Arbitrary<OpSpec> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('loop' as const), kind: fc.constantFrom('countdown', 'fib'), iterations: fc.integer({ min: 1, max: 30_000 }) }) },
@@ -32,7 +32,7 @@ const scenario = fc.record({
 });
 
 const ticksAsked = (ops: OpSpec[]): number =>
-  ops.reduce((sum, o) => sum + (o.op === 'loop' ? Math.round(o.iterations * loopKinds[o.kind].ticksPerIteration) : 0), 0);
+  ops.reduce((sum, o) => sum + (o.op === 'loop' ? Math.round(o.iterations * articleProfile.interpreter.py2TicksPerIteration[o.kind]) : 0), 0);
 
 describe('properties over random machines, workloads and hot swaps', () => {
   it('keep one GIL holder at a time, one thread per core, time forward, and finish the work asked', () => {

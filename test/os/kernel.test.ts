@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createCounters } from '../../src/engine/counters.js';
 import { Engine } from '../../src/engine/engine.js';
 import { Rng } from '../../src/engine/rng.js';
-import { Kernel } from '../../src/os/kernel.js';
+import { Kernel, Wake } from '../../src/os/kernel.js';
 import { Task, TaskState } from '../../src/os/task.js';
 import { articleProfile } from '../helpers.js';
 
@@ -45,23 +45,32 @@ describe('the kernel', () => {
     expect(switches).toBeLessThan(1e9 / s.tickNs + 2);
   });
 
-  it('runs a task woken onto an idle core after the idle wake-up latency: short while the core still polls, long once it halted', () => {
-    const { engine, tasks, kernel } = machine(1, 1);
+  it('wakes a task onto an idle core by its idle phase: going idle (an interrupt), polling (none: a cheap wake), halted, deep', () => {
+    const { engine, tasks, kernel } = machine(2, 1);
     const t = tasks[0];
-    const ranAt: number[] = [];
-    kernel.start(t, (t) => kernel.block(t, (t) => kernel.run(t, 1000, (t) => kernel.block(t, (t) => kernel.run(t, 1000, (t) => kernel.exit(t))))));
-    engine.runUntil(10_000);
-    expect(t.state).toBe(TaskState.Blocked);
-    // Woken right after its core went idle: still in the shallow (polling) state.
-    kernel.wake(t);
-    ranAt.push(t.runFrom - engine.now);
-    engine.runUntil(s.shallowIdleNs * 10);
-    // Woken long after: the core went deep.
-    kernel.wake(t);
-    ranAt.push(t.runFrom - engine.now);
-    expect(ranAt).toEqual([s.shallowIdleWakeupLatencyNs, s.idleWakeupLatencyNs]);
-    expect(engine.counters.wakeups).toBe(2);
-    expect(engine.counters.contextSwitches.voluntary).toBe(2);
+    const again = (t: Task) => kernel.block(t, (t) => kernel.run(t, 1000, again));
+    kernel.start(t, (t) => kernel.block(t, (t) => kernel.run(t, 1000, again)));
+    const untilBlocked = () => {
+      while (t.state !== TaskState.Blocked) engine.step();
+    };
+    untilBlocked();
+    const seen: [number, number][] = [];
+    for (const idleFor of [s.idlePollStartNs / 2, (s.idlePollStartNs + s.idlePollEndNs) / 2, s.idlePollEndNs * 4, s.shallowIdleNs * 2]) {
+      engine.runUntil(kernel.cores[t.core].idleSince + idleFor);
+      // The waker runs on the other core.
+      const w = kernel.wake(t, 1 - t.core);
+      seen.push([w, t.runFrom - engine.now]);
+      untilBlocked();
+    }
+    expect(seen).toEqual([
+      [Wake.Ipi, s.pollingWakeupLatencyNs],
+      [Wake.NoIpi, s.pollingWakeupLatencyNs],
+      [Wake.Ipi, s.shallowIdleWakeupLatencyNs],
+      [Wake.Ipi, s.idleWakeupLatencyNs],
+    ]);
+    // The waker pays for the interrupt only when there was one.
+    expect(kernel.futexWakeCost(Wake.Ipi)).toBe(p.syscalls.futexWakeNs);
+    expect(kernel.futexWakeCost(Wake.NoIpi)).toBe(p.syscalls.futexWakePollingNs);
   });
 
   it('places a woken sleeper at min_vruntime - latency/2, kept current, so that it preempts a hog at once (wake-up preemption)', () => {

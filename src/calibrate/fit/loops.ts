@@ -23,9 +23,11 @@ export function roleVersions(ctx: FitContext): { py2?: string; py3?: string } {
 
 /**
  * Nanoseconds per iteration of each loop kind, per interpreter: the least-squares slope of the
- * per-size minimum times (the fixed cost of the call drops out; minimums, because the timings
- * are CPU-bound and other load only adds). `loops.KIND.VERSION`, and `loops.KIND.py2` / `.py3`
- * for the interpreters that stand for the policies.
+ * per-size times (the fixed cost of the call drops out). Of CPU times, the per-size medians: a
+ * loop's typical cost, which other load hardly moves (the experiments the presets are held
+ * against report medians too); of wall times, the minimums, since other load only adds to them.
+ * `loops.KIND.VERSION`, and `loops.KIND.py2` / `.py3` for the interpreters that stand for the
+ * policies.
  */
 export function fitLoops(ctx: FitContext): void {
   for (const { run, rec } of records(ctx, 'loops', 'countdown', loopsRecord).concat(records(ctx, 'loops', 'fib', loopsRecord))) {
@@ -38,8 +40,9 @@ export function fitLoops(ctx: FitContext): void {
       continue;
     }
     const mins = samples.map(min);
+    const typical = rec.cpu_seconds ? samples.map(median) : mins;
     const perIter = samples.flatMap((s, i) => s.map((x) => x / rec.iterations[i]));
-    const fit = leastSquares(rec.iterations, mins);
+    const fit = leastSquares(rec.iterations, typical);
     const slopeNs = fit.slope * 1e9;
     const minNs = min(mins.map((s, i) => s / rec.iterations[i])) * 1e9;
     const value = slopeNs > 0 ? slopeNs : minNs;
@@ -47,7 +50,7 @@ export function fitLoops(ctx: FitContext): void {
     const sizes = rec.iterations.map((n) => fmt(n)).join(', ');
     const why =
       `loops.py under ${run.python}, pinned to CPU ${rec.cpu}: ${rec.name} of ${sizes} ${unit}s, ${samples[0].length} runs each, ${clockName}: ` +
-      (slopeNs > 0 ? `least-squares slope of the per-size minimums ${fmt(slopeNs)} ns per ${unit}` : `slope not positive (noise), minimum taken`) +
+      (slopeNs > 0 ? `least-squares slope of the per-size ${rec.cpu_seconds ? 'medians' : 'minimums'} ${fmt(slopeNs)} ns per ${unit}` : `slope not positive (noise), minimum taken`) +
       ` (fastest ${fmt(minNs)}, median ${fmt(median(perIter) * 1e9)} ns per ${unit})` +
       (rec.cpu_seconds ? `; by the wall clock the fastest was ${fmt((min(rec.seconds.map((x, i) => min(x) / rec.iterations[i])) * 1e9))} ns` : '') +
       (rec.ctypes_loaded ? '; ctypes was loaded, so under Python 2 the GIL existed during the timing' : '');

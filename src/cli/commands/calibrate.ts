@@ -19,6 +19,7 @@ export async function calibrateCommand(p: Parsed): Promise<number> {
     force: p.values.force === true,
     quick: p.values.quick === true,
     base: typeof p.values.base === 'string' ? p.values.base : 'epyc-vm',
+    fromRaw: typeof p.values['from-raw'] === 'string' ? p.values['from-raw'] : undefined,
     log: (line) => process.stdout.write(line + '\n'),
   });
 }

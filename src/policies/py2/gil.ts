@@ -171,8 +171,9 @@ export class Py2Gil implements GilPolicy {
     const until = this.ticksUntilCheck();
     const k = until < t.work.ticksLeft ? until : t.work.ticksLeft;
     const r = this.rec(t);
-    const carry = r.carryNs;
+    const carry = r.carryNs + r.owedNs;
     r.carryNs = 0;
+    r.owedNs = 0;
     this.ctx.bursts.start(t, k, k === until ? this.checkOverheadNs() : 0, carry, this.segmentDone);
   }
 
@@ -203,8 +204,9 @@ export class Py2Gil implements GilPolicy {
     const until = this.ticksUntilCheck();
     const k = Math.max(0, until < t.work.ticksLeft ? until : t.work.ticksLeft);
     const r = this.rec(t);
-    const carry = r.carryNs;
+    const carry = r.carryNs + r.owedNs;
     r.carryNs = 0;
+    r.owedNs = 0;
     this.ctx.bursts.replan(t, k, partialNs, k === until ? this.checkOverheadNs() : 0, carry, this.segmentDone);
   }
 
@@ -248,9 +250,12 @@ export class Py2Gil implements GilPolicy {
     const r = this.rec(t);
     r.checkNext = next;
     r.phase = Phase.Check;
+    // sem_post's atomic add: the word's cache line comes back if a waiter looked at it meanwhile.
+    const line = this.sem.touch(t);
     if (this.sem.nwaiters === 0) {
       // No waiter: sem_post makes no syscall and the CAS takes the lock straight back.
       if (engine.journal !== null) engine.say(t.id, `${t.name}: check at tick 0: releases the GIL and takes it back (nobody waits: no syscall)`);
+      r.owedNs += line;
       this.retake(t);
       return;
     }
@@ -258,8 +263,7 @@ export class Py2Gil implements GilPolicy {
     const sleeper = this.sem.futexQueue.shift();
     if (engine.journal !== null)
       engine.say(t.id, `${t.name}: check at tick 0, sem_post: ${sleeper !== undefined ? `futex_wake wakes ${sleeper.name}` : `futex_wake finds nobody asleep (${this.sem.nwaiters} awake in sem_wait)`}`);
-    if (sleeper !== undefined) kernel.wake(sleeper);
-    const window = engine.cost(sleeper !== undefined ? profile.syscalls.futexWakeNs : profile.syscalls.futexWakeEmptyNs);
+    const window = line + (sleeper !== undefined ? kernel.futexWakeCost(kernel.wake(sleeper, t.core)) : engine.cost(profile.syscalls.futexWakeEmptyNs));
     if (t.state === TaskState.Running && engine.horizon() > engine.now + window) {
       // The holder was not preempted by the wakee, and nothing can happen anywhere before it is
       // back from futex_wake: nobody can see the semaphore at 1, so it takes it back for sure.

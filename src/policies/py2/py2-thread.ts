@@ -21,8 +21,13 @@ export class Bulk {
 export class Py2Thread extends GilThread {
   /** Woken from `futex_wait` (so a failed compare-and-swap is a wake-up in vain). */
   woken = false;
-  /** CPU owed by a check that completed at once (its syscall could not be observed), added to the next burst, ns. */
+  /**
+   * The rest of a check's window that completed at once (its futex_wake could not be observed):
+   * CPU added to the next burst, during which the semaphore is 1 (a bulk starts with it), ns.
+   */
   carryNs = 0;
+  /** CPU owed while holding the GIL (a cache-line transfer its compare-and-swap paid), added to the next burst, ns. */
+  owedNs = 0;
   /** The bulk of quiet checks it runs, if any. */
   readonly bulk = new Bulk();
 }

@@ -48,7 +48,8 @@ export class QuietChecks {
       const room = engine.horizon() - engine.now - 1 - r.carryNs + window;
       n = Math.min(n, Math.floor(room / (segment + window)));
     }
-    if (window < 0 || n < 2 || this.gil.ticksUntilCheck() !== period) return false;
+    // CPU owed with the GIL held is not a window: a plain segment pays it first.
+    if (window < 0 || n < 2 || this.gil.ticksUntilCheck() !== period || r.owedNs > 0) return false;
     const b = r.bulk;
     b.cycles = n;
     b.carryNs = r.carryNs;

@@ -16,6 +16,12 @@ import { Phase } from './py2-thread.js';
  *
  * A holder running a bulk of quiet checks (quiet-checks.ts) keeps `value` at 0 and says where it
  * stands: another thread that looks at the value inside one of its checks' windows sees 1.
+ *
+ * The semaphore is one word in one cache line. Whoever reads or writes it from another core than
+ * the one that touched it last brings the line over first (`cacheLineTransferNs`): the holder at
+ * its next check after a waiter looked, a waiter at each look after the holder's check. (Where it
+ * is paid: the holder, in its check's window; a waiter, before the futex_wait it enters next, or,
+ * when its compare-and-swap wins, as CPU owed to its next Python work.)
  */
 export class Py2Semaphore {
   /** The semaphore's value: 1 when the GIL is free. */
@@ -24,6 +30,8 @@ export class Py2Semaphore {
   nwaiters = 0;
   /** Threads asleep in futex_wait on the semaphore word, in the kernel's FIFO order. */
   readonly futexQueue: PyThread[] = [];
+  /** Core that touched the word last (-1: none yet): its cache holds the line. */
+  private lineCore = -1;
 
   constructor(
     private readonly ctx: PolicyContext,
@@ -38,6 +46,13 @@ export class Py2Semaphore {
     const o = this.gil.owner;
     if (o !== null && this.gil.rec(o).bulk.cycles > 0) return this.gil.quiet.windowOpen(o) ? 1 : 0;
     return this.value;
+  }
+
+  /** `t` reads or writes the word from its core: the cost of bringing the line over, if another core touched it last. */
+  touch(t: PyThread): number {
+    const moved = this.lineCore >= 0 && this.lineCore !== t.core;
+    this.lineCore = t.core;
+    return moved ? this.ctx.profile.memory.cacheLineTransferNs : 0;
   }
 
   /** A compare-and-swap on the value by `t`: true if it took the lock. */
@@ -62,7 +77,9 @@ export class Py2Semaphore {
   /** sem_wait: one CAS on the fast path; else join nwaiters and sleep on the futex. */
   wait(t: PyThread): void {
     const { engine } = this.ctx;
+    const line = this.touch(t);
     if (this.cas(t)) {
+      this.gil.rec(t).owedNs += line;
       if (engine.journal !== null) engine.say(t.id, t === this.gil.owner ? `${t.name}: takes the GIL back (its compare-and-swap after sem_post)` : `${t.name}: sem_wait takes the GIL (compare-and-swap)`);
       this.gil.acquired(t);
       return;
@@ -71,13 +88,15 @@ export class Py2Semaphore {
     if (engine.journal !== null) engine.say(t.id, `${t.name}: sem_wait finds the GIL taken: nwaiters = ${this.nwaiters}, futex_wait`);
     // From now on every check of the holder makes a futex_wake.
     if (this.nwaiters === 1) this.holderMustCheck();
-    this.futexWait(t);
+    this.futexWait(t, line);
   }
 
-  private futexWait(t: PyThread): void {
+  /** futex_wait on the word; `extraNs`: CPU owed before it (a cache-line transfer). */
+  private futexWait(t: PyThread, extraNs = 0): void {
     const { engine, book, kernel, profile } = this.ctx;
     book.activity(t, Activity.GilWait);
-    const entry = engine.cost(profile.syscalls.futexWaitEntryNs);
+    // The kernel reads the word to compare it: the line comes to this core.
+    const entry = engine.cost(profile.syscalls.futexWaitEntryNs) + extraNs + this.touch(t);
     if (this.decidedAhead(t, entry)) return;
     kernel.run(t, entry, this.futexWaitInKernel);
   }
@@ -126,7 +145,9 @@ export class Py2Semaphore {
   private readonly retryCas = (t: PyThread): void => {
     const r = this.gil.rec(t);
     const { engine } = this.ctx;
+    const line = this.touch(t);
     if (this.cas(t)) {
+      r.owedNs += line;
       this.nwaiters--;
       r.woken = false;
       if (engine.journal !== null) engine.say(t.id, `${t.name}: sem_wait's retry takes the GIL`);
@@ -138,24 +159,25 @@ export class Py2Semaphore {
       if (engine.journal !== null) engine.say(t.id, `${t.name}: woken, but ${this.gil.owner?.name ?? 'another thread'} has the GIL again: woken in vain, futex_wait again`);
       this.ctx.book.inVain(t);
     }
-    this.futexWait(t);
+    this.futexWait(t, line);
   };
 
   /** sem_post: value 1 first, then futex_wake if anybody is in sem_wait's slow path; then `next`. */
   post(t: PyThread, next: Next): void {
     const { engine, kernel, profile } = this.ctx;
+    const line = this.touch(t);
     this.value = 1;
     if (this.nwaiters === 0) {
-      next(t);
+      if (line > 0) kernel.run(t, line, next);
+      else next(t);
       return;
     }
     engine.counters.syscalls.futex_wake++;
     const sleeper = this.futexQueue.shift();
     if (sleeper !== undefined) {
-      kernel.wake(sleeper);
-      kernel.run(t, engine.cost(profile.syscalls.futexWakeNs), next);
+      kernel.run(t, line + kernel.futexWakeCost(kernel.wake(sleeper, t.core)), next);
     } else {
-      kernel.run(t, engine.cost(profile.syscalls.futexWakeEmptyNs), next);
+      kernel.run(t, line + engine.cost(profile.syscalls.futexWakeEmptyNs), next);
     }
   }
 }

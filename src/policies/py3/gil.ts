@@ -137,7 +137,7 @@ export class Py3Gil implements GilPolicy {
 
   private readonly condWaitUnlock = (t: PyThread): void => {
     const { engine, kernel, profile } = this.ctx;
-    const cost = this.mutex.unlock();
+    const cost = this.mutex.unlock(t);
     engine.counters.syscalls.futex_wait_timeout++;
     kernel.run(t, cost + engine.cost(profile.syscalls.futexWaitEntryNs), this.timedWaitInKernel);
   };
@@ -225,13 +225,12 @@ export class Py3Gil implements GilPolicy {
     if (w !== null) {
       this.switchWaiter = null;
       engine.counters.syscalls.futex_wake++;
-      kernel.wake(w);
-      cost += engine.cost(profile.syscalls.futexWakeNs);
+      cost += kernel.futexWakeCost(kernel.wake(w, t.core));
     }
     // if (_Py_atomic_load_relaxed(&ceval2->gil_drop_request)) { RESET_GIL_DROP_REQUEST(interp); }
     if (this.gil_drop_request) this.gil_drop_request = false;
     // MUTEX_UNLOCK(gil->mutex);
-    cost += this.mutex.unlock();
+    cost += this.mutex.unlock(t);
     const next = r.takeNext!;
     r.takeNext = null;
     kernel.run(t, cost, next);
@@ -267,11 +266,10 @@ export class Py3Gil implements GilPolicy {
     if (w !== undefined) {
       this.rec(w).signaled = true;
       engine.counters.syscalls.futex_wake++;
-      kernel.wake(w);
-      cost += engine.cost(profile.syscalls.futexWakeNs);
+      cost += kernel.futexWakeCost(kernel.wake(w, t.core));
     }
     // MUTEX_UNLOCK(gil->mutex);
-    cost += this.mutex.unlock();
+    cost += this.mutex.unlock(t);
     kernel.run(t, cost, this.afterSignal);
   };
 
