@@ -1,5 +1,6 @@
 import type { PyThread } from '../../interpreter/py-thread.js';
 import { Activity } from '../../interpreter/py-thread.js';
+import { WaitQueue } from '../../os/wait-queue.js';
 import type { Next, PolicyContext } from '../policy.js';
 import type { Py2Gil } from './gil.js';
 import { Phase } from './py2-thread.js';
@@ -29,7 +30,7 @@ export class Py2Semaphore {
   /** glibc's `nwaiters`: threads inside sem_wait's slow path (asleep or not). */
   nwaiters = 0;
   /** Threads asleep in futex_wait on the semaphore word, in the kernel's FIFO order. */
-  readonly futexQueue: PyThread[] = [];
+  readonly futexQueue = new WaitQueue<PyThread>();
   /** Core that touched the word last (-1: none yet): its cache holds the line. */
   private lineCore = -1;
 
