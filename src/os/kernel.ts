@@ -1,6 +1,7 @@
 // Over 300 lines on purpose: the scheduler's state (cores, run queues, slices, idle states) has
 // one owner, and its paths (wake, block, preempt, tick, pull) change it together.
 import type { Engine } from '../engine/engine.js';
+import { CoreSet } from './core-set.js';
 import type { MachineProfile } from './machine-profile.js';
 import { type Continuation, Task, TaskState } from './task.js';
 
@@ -43,6 +44,12 @@ export class Kernel<T extends Task = Task> {
   private readonly burstEnd: number;
   private readonly tick: number;
   private readonly timer: number;
+  /** Online cores running nothing (mirrors `online && curr === null`), for wake-up placement. */
+  private readonly idle = new CoreSet();
+  /** Cores by run-queue length: `byQueueLength[n]` holds those with `n` tasks waiting (n >= 1). */
+  private readonly byQueueLength: CoreSet[] = [];
+  /** Length of the longest run queue (0: nobody waits anywhere), for idle pulling. */
+  private longest = 0;
 
   constructor(
     private readonly sim: Engine,
@@ -270,17 +277,18 @@ export class Kernel<T extends Task = Task> {
       const want = core.id < n;
       if (want && !core.online) {
         core.online = true;
+        this.setCurr(core, core.curr);
         core.minVruntime = Math.max(core.minVruntime, this.cores[0].minVruntime);
       } else if (!want && core.online) {
-        if (core.curr !== null) {
-          const t = core.curr;
+        const curr = core.curr;
+        if (curr !== null) {
           this.preempt(core);
-          core.rq.splice(core.rq.indexOf(t), 1);
-          displaced.push(t);
+          displaced.push(curr);
         }
-        displaced.push(...core.rq);
-        core.rq = [];
+        // The queue in its order, less the task just preempted (it went first, above).
+        for (let t = this.dequeue(core); t !== undefined; t = this.dequeue(core)) if (t !== curr) displaced.push(t);
         core.online = false;
+        this.setCurr(core, null);
         this.disarmSlice(core);
       }
     }
@@ -339,7 +347,7 @@ export class Kernel<T extends Task = Task> {
     this.cancelBurst(t);
     this.sim.counters.contextSwitches.involuntary++;
     t.involuntarySwitches++;
-    core.curr = null;
+    this.setCurr(core, null);
     this.disarmSlice(core);
     t.state = TaskState.Runnable;
     t.runnableSince = this.sim.now;
@@ -351,11 +359,18 @@ export class Kernel<T extends Task = Task> {
     const core = this.cores[task.core];
     this.account(core);
     this.cancelBurst(task);
-    core.curr = null;
+    this.setCurr(core, null);
     this.disarmSlice(core);
     task.state = state;
     this.observe(task);
     this.pickNext(core);
+  }
+
+  /** Sets what a core runs, keeping the set of idle cores in step. */
+  private setCurr(core: Core<T>, t: T | null): void {
+    core.curr = t;
+    if (t === null && core.online) this.idle.add(core.id);
+    else this.idle.delete(core.id);
   }
 
   private enqueue(core: Core<T>, t: T): void {
@@ -363,12 +378,29 @@ export class Kernel<T extends Task = Task> {
     let i = rq.length;
     while (i > 0 && rq[i - 1].vruntime > t.vruntime) i--;
     rq.splice(i, 0, t);
+    this.queueLengthChanged(core, rq.length - 1);
+  }
+
+  /** Takes the leftmost task off a core's run queue (undefined when none waits). */
+  private dequeue(core: Core<T>): T | undefined {
+    const t = core.rq.shift();
+    if (t !== undefined) this.queueLengthChanged(core, core.rq.length + 1);
+    return t;
+  }
+
+  /** Moves a core between the sets of cores by run-queue length after its queue grew or shrank by one. */
+  private queueLengthChanged(core: Core<T>, before: number): void {
+    const after = core.rq.length;
+    if (before > 0) this.byQueueLength[before].delete(core.id);
+    if (after > 0) (this.byQueueLength[after] ??= new CoreSet()).add(core.id);
+    if (after > this.longest) this.longest = after;
+    else while (this.longest > 0 && this.byQueueLength[this.longest].size === 0) this.longest--;
   }
 
   /** Puts a task on a core to run, after `latency` ns of switch-in or wake-up. */
   private dispatch(core: Core<T>, t: T, latency: number): void {
     const now = this.sim.now;
-    core.curr = t;
+    this.setCurr(core, t);
     if (t.state === TaskState.Runnable) t.runnableNs += now - t.runnableSince;
     t.state = TaskState.Running;
     t.core = core.id;
@@ -404,13 +436,13 @@ export class Kernel<T extends Task = Task> {
   private pickNext(core: Core<T>): void {
     if (!core.online) return;
     if (core.rq.length > 0) {
-      this.dispatch(core, core.rq.shift()!, this.sim.cost(this.profile.scheduler.contextSwitchNs));
+      this.dispatch(core, this.dequeue(core)!, this.sim.cost(this.profile.scheduler.contextSwitchNs));
       return;
     }
-    let from: Core<T> | null = null;
-    for (const c of this.cores) if (c.online && c.rq.length > 0 && (from === null || c.rq.length > from.rq.length)) from = c;
-    if (from !== null) {
-      const t = from.rq.shift()!;
+    // The busiest queue (the longest, the lowest core among equals; only online cores have one).
+    if (this.longest > 0) {
+      const from = this.cores[this.byQueueLength[this.longest].lowest()];
+      const t = this.dequeue(from)!;
       t.vruntime += core.minVruntime - from.minVruntime;
       this.dispatch(core, t, this.sim.cost(this.profile.scheduler.contextSwitchNs));
       return;
@@ -435,12 +467,17 @@ export class Kernel<T extends Task = Task> {
     return idle >= s.idlePollStartNs && idle < s.idlePollEndNs;
   }
 
-  /** Wake-up placement: the task's last core if idle, else any idle core, else its last core. */
+  /**
+   * Wake-up placement: the task's last core if idle, else the lowest idle core, else its last
+   * core; a task whose last core went offline goes to the shortest queue.
+   */
   private placeCore(t: T): number {
     const prev = this.cores[t.core];
     if (prev !== undefined && prev.online && prev.curr === null) return prev.id;
-    for (const c of this.cores) if (c.online && c.curr === null) return c.id;
+    const idle = this.idle.lowest();
+    if (idle >= 0) return idle;
     if (prev !== undefined && prev.online) return prev.id;
+    // Once per task and core removal: a scan is fine here.
     let best = this.cores[0];
     for (const c of this.cores) if (c.online && c.rq.length < best.rq.length) best = c;
     return best.id;
