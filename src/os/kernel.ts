@@ -3,6 +3,7 @@
 import type { Engine } from '../engine/engine.js';
 import { CoreSet } from './core-set.js';
 import type { MachineProfile } from './machine-profile.js';
+import { RunQueue } from './run-queue.js';
 import { type Continuation, Task, TaskState } from './task.js';
 
 /** One CPU core: what runs on it and who waits for it. */
@@ -12,8 +13,8 @@ export interface Core<T extends Task = Task> {
   online: boolean;
   /** Task on the core, or null when idle. */
   curr: T | null;
-  /** Run queue, sorted by vruntime (leftmost first); the running task is not in it. */
-  rq: T[];
+  /** Run queue, by vruntime (leftmost first); the running task is not in it. */
+  readonly rq: RunQueue<T>;
   /** CFS `min_vruntime`: never goes back; where sleepers are placed from. */
   minVruntime: number;
   /** Time the core spent running tasks, ns (for busy shares over a window). */
@@ -239,7 +240,7 @@ export class Kernel<T extends Task = Task> {
     this.account(core);
     const ideal = this.idealSlice(core);
     const ran = this.sim.now - core.sliceStart;
-    const left = core.rq[0];
+    const left = core.rq.peek()!;
     const resched = ran > ideal || (ran >= this.minGranularity && curr.vruntime - left.vruntime > ideal);
     if (resched && left.vruntime < curr.vruntime) {
       if (this.sim.journal !== null) this.sim.say(curr.id, `cpu${core.id}: ${curr.name}'s time slice is over: ${left.name} runs (CFS)`);
@@ -264,7 +265,7 @@ export class Kernel<T extends Task = Task> {
         id,
         online: false,
         curr: null,
-        rq: [],
+        rq: new RunQueue<T>(),
         minVruntime: this.cores.length > 0 ? this.cores[0].minVruntime : 0,
         busyNs: 0,
         sliceKey: this.sim.queue.newKey(),
@@ -334,7 +335,8 @@ export class Kernel<T extends Task = Task> {
       core.busyNs += ran;
       t.runFrom = now;
     }
-    const left = core.rq.length > 0 && core.rq[0].vruntime < t.vruntime ? core.rq[0].vruntime : t.vruntime;
+    const first = core.rq.peek();
+    const left = first !== undefined && first.vruntime < t.vruntime ? first.vruntime : t.vruntime;
     if (left > core.minVruntime) core.minVruntime = left;
   }
 
@@ -374,16 +376,13 @@ export class Kernel<T extends Task = Task> {
   }
 
   private enqueue(core: Core<T>, t: T): void {
-    const rq = core.rq;
-    let i = rq.length;
-    while (i > 0 && rq[i - 1].vruntime > t.vruntime) i--;
-    rq.splice(i, 0, t);
-    this.queueLengthChanged(core, rq.length - 1);
+    core.rq.push(t);
+    this.queueLengthChanged(core, core.rq.length - 1);
   }
 
   /** Takes the leftmost task off a core's run queue (undefined when none waits). */
   private dequeue(core: Core<T>): T | undefined {
-    const t = core.rq.shift();
+    const t = core.rq.pop();
     if (t !== undefined) this.queueLengthChanged(core, core.rq.length + 1);
     return t;
   }

@@ -32,6 +32,8 @@ export class Task {
   core = 0;
   /** CFS virtual runtime, ns (all tasks have nice 0, so it advances with CPU time). */
   vruntime = 0;
+  /** When it joined its run queue, as that queue counts arrivals (equal vruntimes: first come, first run). */
+  queuedSeq = 0;
 
   /** Work left in the current burst, ns of CPU. */
   burstLeft = 0;
