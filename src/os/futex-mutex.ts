@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Kernel } from './kernel.js';
 import type { MachineProfile } from './machine-profile.js';
 import type { Continuation, Task } from './task.js';
+import { WaitQueue } from './wait-queue.js';
 
 /**
  * A default pthread mutex as glibc builds it (nptl lowlevellock): `lock` is one compare-and-swap
@@ -12,8 +13,12 @@ import type { Continuation, Task } from './task.js';
 export class FutexMutex<T extends Task> {
   /** Thread holding the mutex, or null. */
   owner: T | null = null;
-  /** Threads asleep on the lock word, in the kernel's FIFO order, with what they do once they hold it. */
-  private readonly sleepers: { t: T; next: Continuation<T> }[] = [];
+  /**
+   * Threads asleep on the lock word, in the kernel's FIFO order (a woken one retries the lock
+   * through its own continuation). Hundreds at a time with a thousand threads: a wake's shift
+   * must not move them all.
+   */
+  private readonly sleepers = new WaitQueue<T>();
 
   constructor(
     private readonly sim: Engine,
@@ -35,7 +40,7 @@ export class FutexMutex<T extends Task> {
         this.kernel.run(t, this.sim.cost(this.profile.syscalls.futexWaitReturnNs), (t) => this.lock(t, next));
         return;
       }
-      this.sleepers.push({ t, next });
+      this.sleepers.push(t);
       this.kernel.block(t, (t) => this.lock(t, next), this.sim.cost(this.profile.syscalls.futexWaitReturnNs));
     });
   }
@@ -49,6 +54,6 @@ export class FutexMutex<T extends Task> {
     const s = this.sleepers.shift();
     if (s === undefined) return this.profile.interpreter.mutexNs;
     this.sim.counters.syscalls.futex_wake++;
-    return this.profile.interpreter.mutexNs + this.kernel.futexWakeCost(this.kernel.wake(s.t, by.core));
+    return this.profile.interpreter.mutexNs + this.kernel.futexWakeCost(this.kernel.wake(s, by.core));
   }
 }
