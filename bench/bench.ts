@@ -10,6 +10,7 @@ import { headlessLimitNs } from '../src/session/headless.js';
 import { runJobsWithProgress } from '../src/session/parallel-progress.js';
 import { defaultConcurrency } from '../src/session/parallel.js';
 import { benchRecording } from './recording.js';
+import { benchScale } from './scale.js';
 import { benchUi } from './ui.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -37,7 +38,12 @@ const engine = Array.from({ length: runs }, () => timeRun(busiest));
 const evs = median(engine.map((r) => r.events / r.wall));
 console.log(`## Engine\n\n${(evs / 1e6).toFixed(1)} million events per second (${busiest.name}, ${engine[0].events.toLocaleString('en-US')} events per run; target 10)\n`);
 
-console.log('## Presets\n');
+console.log('## Scale\n');
+console.log('| measure | value |');
+console.log('|---|---|');
+for (const row of benchScale(runs)) console.log(`| ${row.name} | ${row.value} |`);
+
+console.log('\n## Presets\n');
 const jobs = Array.from({ length: runs }, () => presets.map((preset) => ({ preset, repeatForMs: 200 }))).flat();
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();

@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { listPresets, loadPreset, type Preset } from '../src/config/load.js';
 import { FLAT_OUT } from '../src/session/live-loop.js';
+import { scalePreset } from './scale.js';
 
 class FakeTerminal extends EventEmitter {
   isTTY = true;
@@ -68,9 +69,7 @@ function defaultCase(): UiCase {
 
 /** 256 cores and 1000 threads counting down (CPU-bound, never done within the bench) under `policy`. */
 function scaleCase(policy: 'py2' | 'py3'): UiCase {
-  const base = loadPreset('py2-threads-2cores');
-  const threads = Array.from({ length: 1000 }, (_, i) => ({ name: `t${i + 1}`, program: [{ op: 'loop' as const, kind: 'countdown', iterations: 1e12 }] }));
-  return { label: `256 cores x 1000 threads ${policy}`, preset: { ...base, name: `scale-256x1000-${policy}`, title: '256 cores, 1000 CPU-bound threads', policy, cores: 256, threads } };
+  return { label: `256 cores x 1000 threads ${policy}`, preset: scalePreset(policy, 256, 1000) };
 }
 
 const ms = (x: number) => `${x.toFixed(2)} ms`;
