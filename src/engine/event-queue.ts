@@ -11,6 +11,11 @@
  * `cancel(key)` removes it, so a burst re-planned a million times leaves no trail of dead
  * events. The key is the only guard a pending event has: an event that must not fire is
  * cancelled, never filtered when it fires. Other events take a slot from a free list.
+ *
+ * A few keys can be *hot* (`newKey(true)`, at most `maxHot`): their events stay out of the heap,
+ * beside it, and `pop` takes the earlier of the heap's top and the earliest hot event by the same
+ * (time, sequence) order. A two-thread GIL battle schedules almost nothing but its two threads'
+ * burst ends, each moved a million times: kept hot, they cost a comparison instead of a sift.
  */
 export class EventQueue {
   /** Slot numbers, heap-ordered. */
@@ -23,6 +28,12 @@ export class EventQueue {
   private pos: Int32Array;
   /** Per slot: whether it is a key's (kept) or a one-off event's (freed once it fires). */
   private keyed: Uint8Array;
+  /** Hot keys (their pending events have heap position `outside`, not in the heap). */
+  private readonly hot: number[] = [];
+  /** The hot key whose pending event is earliest, -1 when none is pending. */
+  private hotFirst = -1;
+  /** Pending hot events. */
+  private hotPending = 0;
   /** One-off slots free for reuse. */
   private free: number[] = [];
   private slots = 0;
@@ -44,26 +55,35 @@ export class EventQueue {
     this.keyed = new Uint8Array(capacity);
   }
 
-  /** A fresh key, for something that has at most one pending event of a sort. */
-  newKey(): number {
+  /**
+   * A fresh key, for something that has at most one pending event of a sort; `hot`: kept out of
+   * the heap if fewer than `maxHot` keys are hot yet (for the few events rescheduled most).
+   */
+  newKey(hot = false): number {
     const k = this.newSlot();
     this.keyed[k] = 1;
+    if (hot && this.hot.length < EventQueue.maxHot) this.hot.push(k);
     return k;
   }
 
+  /** Most keys kept out of the heap: the earliest of them is found by a scan this long. */
+  static readonly maxHot = 4;
+
   /** Number of events waiting. */
   get size(): number {
-    return this.n;
+    return this.n + this.hotPending;
   }
 
   /** Time of the earliest event; `Infinity` when the queue is empty. */
   peekTime(): number {
-    return this.n === 0 ? Infinity : this.times[this.heap[0]];
+    const h = this.n === 0 ? Infinity : this.times[this.heap[0]];
+    const f = this.hotFirst;
+    return f >= 0 && this.times[f] < h ? this.times[f] : h;
   }
 
   /** Whether the event of `key` is pending. */
   pending(key: number): boolean {
-    return this.pos[key] >= 0;
+    return this.pos[key] !== -1;
   }
 
   /** Schedules a one-off event; events at the same time fire in the order they were scheduled. */
@@ -76,6 +96,17 @@ export class EventQueue {
   /** Schedules the event of `key`, replacing the one pending for it, if any. */
   schedule(key: number, time: number, kind: number, target: number): void {
     const i = this.pos[key];
+    if (i === outside || (i === -1 && this.isHot(key))) {
+      this.set(key, time, kind, target);
+      if (i === -1) {
+        this.pos[key] = outside;
+        this.hotPending++;
+      }
+      const f = this.hotFirst;
+      if (f < 0 || (f !== key && this.before(key, f))) this.hotFirst = key;
+      else if (f === key) this.findHotFirst();
+      return;
+    }
     const old = this.times[key];
     this.set(key, time, kind, target);
     if (i < 0) this.insert(key);
@@ -87,6 +118,12 @@ export class EventQueue {
   /** Removes the event pending for `key`, if any. */
   cancel(key: number): void {
     const i = this.pos[key];
+    if (i === outside) {
+      this.pos[key] = -1;
+      this.hotPending--;
+      if (this.hotFirst === key) this.findHotFirst();
+      return;
+    }
     if (i < 0) return;
     this.pos[key] = -1;
     const last = --this.n;
@@ -100,6 +137,16 @@ export class EventQueue {
 
   /** Removes the earliest event and leaves its fields in `popped*`; returns false when empty. */
   pop(): boolean {
+    const f = this.hotFirst;
+    if (f >= 0 && (this.n === 0 || this.before(f, this.heap[0]))) {
+      this.poppedTime = this.times[f];
+      this.poppedKind = this.kinds[f];
+      this.poppedTarget = this.targets[f];
+      this.pos[f] = -1;
+      this.hotPending--;
+      this.findHotFirst();
+      return true;
+    }
     if (this.n === 0) return false;
     const slot = this.heap[0];
     this.poppedTime = this.times[slot];
@@ -115,6 +162,30 @@ export class EventQueue {
       this.siftDown(0);
     }
     return true;
+  }
+
+  /** Whether the event of slot `a` comes before that of slot `b`. */
+  private before(a: number, b: number): boolean {
+    const ta = this.times[a];
+    const tb = this.times[b];
+    return ta < tb || (ta === tb && this.seqs[a] < this.seqs[b]);
+  }
+
+  private isHot(key: number): boolean {
+    const hot = this.hot;
+    for (let i = 0; i < hot.length; i++) if (hot[i] === key) return true;
+    return false;
+  }
+
+  /** Finds the earliest pending hot event again. */
+  private findHotFirst(): void {
+    const hot = this.hot;
+    let best = -1;
+    for (let i = 0; i < hot.length; i++) {
+      const k = hot[i];
+      if (this.pos[k] === outside && (best < 0 || this.before(k, best))) best = k;
+    }
+    this.hotFirst = best;
   }
 
   private set(slot: number, time: number, kind: number, target: number): void {
@@ -201,6 +272,9 @@ export class EventQueue {
     return k;
   }
 }
+
+/** Heap position of a pending hot event (it is kept outside the heap). */
+const outside = -2;
 
 function grow64(a: Float64Array, cap: number): Float64Array {
   const b = new Float64Array(cap);

@@ -310,7 +310,7 @@ export class Kernel<T extends Task = Task> {
     const now = this.sim.now;
     const from = task.runFrom > now ? task.runFrom : now;
     task.burstFrom = from;
-    if (task.burstKey < 0) task.burstKey = this.sim.queue.newKey();
+    if (task.burstKey < 0) task.burstKey = this.sim.queue.newKey(true);
     this.sim.schedule(task.burstKey, from + task.burstLeft, this.burstEnd, task.id);
   }
 

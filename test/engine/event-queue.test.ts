@@ -37,16 +37,18 @@ describe('EventQueue', () => {
     expect(q.size).toBe(2);
   });
 
-  it('moves and cancels keyed events as a reference list of pending events would', () => {
+  it('moves and cancels keyed events as a reference list of pending events would, hot keys too', () => {
     type Op = { op: 'push' | 'schedule' | 'cancel' | 'pop'; key: number; time: number };
     const ops = fc.array(
       fc.record({ op: fc.constantFrom('push', 'schedule', 'schedule', 'cancel', 'pop'), key: fc.integer({ min: 0, max: 4 }), time: fc.integer({ min: 0, max: 30 }) }) as fc.Arbitrary<Op>,
-      { maxLength: 200 },
+      { maxLength: 200, size: 'max' },
     );
+    // Which of the five keys ask to be hot (more than `maxHot` may ask: the rest stay in the heap).
+    const hotness = fc.array(fc.boolean(), { minLength: 5, maxLength: 5 });
     fc.assert(
-      fc.property(ops, (list) => {
+      fc.property(ops, hotness, (list, hot) => {
         const q = new EventQueue(2);
-        const keys = [q.newKey(), q.newKey(), q.newKey(), q.newKey(), q.newKey()];
+        const keys = hot.map((h) => q.newKey(h));
         // Reference: pending events as [time, seq, target, key]; the earliest (time, seq) pops first.
         let pending: [number, number, number, number][] = [];
         let seq = 0;
@@ -69,6 +71,8 @@ describe('EventQueue', () => {
             if (first !== undefined) expect([q.poppedTime, q.poppedTarget]).toEqual([first[0], first[2]]);
           }
           expect(q.size).toBe(pending.length);
+          expect(q.peekTime()).toBe(pending.length === 0 ? Infinity : Math.min(...pending.map((e) => e[0])));
+          keys.forEach((k, i) => expect(q.pending(k)).toBe(pending.some((e) => e[3] === i)));
         }
       }),
     );
