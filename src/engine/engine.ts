@@ -16,26 +16,12 @@ export class Engine {
   now = 0;
   /** Events run so far. */
   events = 0;
-  /** Of `events`, those a fast path ran itself (see `foldUntil`). */
-  folded = 0;
   /** Set once the run is over: nothing more is run. */
   halted = false;
   /** Events not yet run. */
   readonly queue = new EventQueue(4096);
   /** The narration, when somebody reads it (null: off, and nothing is said). */
   journal: Journal | null = null;
-  /**
-   * Whether a mechanism may run a stretch of events itself, without the queue (a fast path that
-   * folds them, exactly as stepping would run them: see `foldUntil`). Off for differential tests.
-   */
-  fastPaths = true;
-  /**
-   * While `runUntil` runs: the last instant, and the event count, a fast path may take the run to
-   * (events after `foldUntil` or from number `foldStop` on are left to the queue). -Infinity
-   * outside `runUntil`, and in `step`, which runs exactly one event.
-   */
-  foldUntil = -Infinity;
-  foldStop = 0;
   private readonly handlers: EventHandler[] = [];
 
   constructor(
@@ -98,27 +84,16 @@ export class Engine {
   runUntil(time: number, maxEvents = Infinity): number {
     const q = this.queue;
     const handlers = this.handlers;
-    const start = this.events;
-    // A handler may run events of its own (a fast path): they count, and the limits hold for them.
-    const stop = start + maxEvents;
-    if (this.fastPaths) {
-      this.foldUntil = time;
-      this.foldStop = stop;
-    }
-    while (!this.halted && this.events < stop && q.size > 0 && q.peekTime() <= time) {
+    let n = 0;
+    while (!this.halted && n < maxEvents && q.size > 0 && q.peekTime() <= time) {
       q.pop();
       this.now = q.poppedTime;
       this.events++;
       handlers[q.poppedKind](q.poppedTarget);
+      n++;
     }
-    this.foldUntil = -Infinity;
     // The clock moves to `time` only if no event at or before it is left (maxEvents can stop early).
     if (!this.halted && time !== Infinity && time > this.now && q.peekTime() > time) this.now = time;
-    return this.events - start;
-  }
-
-  /** Whether a fast path may run an event due at `time` itself (see `foldUntil`). */
-  mayFold(time: number): boolean {
-    return time <= this.foldUntil && this.events < this.foldStop;
+    return n;
   }
 }

@@ -81,27 +81,6 @@ export class EventQueue {
     return f >= 0 && this.times[f] < h ? this.times[f] : h;
   }
 
-  /** Time of the earliest event other than the one pending for `key`; `Infinity` when none. */
-  peekTimeExcept(key: number): number {
-    let h: number;
-    if (this.pos[key] === 0) {
-      // `key` is the heap's top: the earlier of its children is next.
-      h = this.n > 1 ? this.times[this.heap[1]] : Infinity;
-      if (this.n > 2 && this.times[this.heap[2]] < h) h = this.times[this.heap[2]];
-    } else h = this.n === 0 ? Infinity : this.times[this.heap[0]];
-    const hot = this.hot;
-    for (let i = 0; i < hot.length; i++) {
-      const k = hot[i];
-      if (k !== key && this.pos[k] === outside && this.times[k] < h) h = this.times[k];
-    }
-    return h;
-  }
-
-  /** Time of the event pending for `key` (meaningful only while it is pending). */
-  timeOf(key: number): number {
-    return this.times[key];
-  }
-
   /** Whether the event of `key` is pending. */
   pending(key: number): boolean {
     return this.pos[key] !== -1;

@@ -28,7 +28,6 @@ import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type
 import { tickCost } from '../../interpreter/gil-port.js';
 import { handoverOf } from '../gil-thread.js';
 import { Phase, Py2Thread } from './py2-thread.js';
-import { BattleFold } from './battle-fold.js';
 import { QuietChecks } from './quiet-checks.js';
 import { Py2Semaphore } from './semaphore.js';
 
@@ -41,18 +40,14 @@ export class Py2Gil implements GilPolicy {
   readonly sem: Py2Semaphore;
   /** The bulk fast path. */
   readonly quiet: QuietChecks;
-  /** The battle fast path. */
-  private readonly battle: BattleFold;
   /** Whether `interpreter_lock` exists: it is created when the first thread starts. */
   readonly lockExists: boolean;
   /** Thread that owns the GIL: took it and has not released it for I/O. */
   owner: PyThread | null;
   /** Last thread that took the GIL (to count switches). */
-  lastOwner: PyThread | null;
-  /** The thread the GIL last went to another thread from (in a two-thread battle: the other one). */
-  rival: PyThread | null = null;
+  private lastOwner: PyThread | null;
   /** `_Py_Ticker`: ticks left before the next check (global to the interpreter). */
-  _Py_Ticker: number;
+  private _Py_Ticker: number;
   /** `pendingcalls_to_do`: a signal handler waits to be run by the main thread. */
   pendingCalls = false;
   /** Per-thread records, by thread id. */
@@ -69,7 +64,6 @@ export class Py2Gil implements GilPolicy {
     this.lastOwner = holder;
     this.sem = new Py2Semaphore(ctx, this, holder === null ? 1 : 0);
     this.quiet = new QuietChecks(ctx, this);
-    this.battle = new BattleFold(ctx, this);
   }
 
   /** The record this GIL keeps for `t`. */
@@ -120,34 +114,22 @@ export class Py2Gil implements GilPolicy {
 
   /** The semaphore was taken by `t` (in sem_wait or a check's re-take): it holds the GIL. */
   acquired(t: PyThread): void {
-    const r = this.take(t);
-    const next = r.takeNext!;
-    r.takeNext = null;
-    next(t);
-  }
-
-  /** The books of `acquired`: `t` is the owner now. Returns its record. */
-  take(t: PyThread): Py2Thread {
     const { book } = this.ctx;
     const previous = this.lastOwner;
     // A holder that lost the GIL inside its check window stops holding it now.
     if (this.owner !== null && this.owner !== t) book.released(this.owner);
-    if (previous !== null && previous !== t) this.rival = previous;
     this.owner = t;
     this.lastOwner = t;
     const r = this.rec(t);
     r.phase = Phase.None;
     book.taken(t, previous);
     book.activity(t, Activity.Python);
-    return r;
+    const next = r.takeNext!;
+    r.takeNext = null;
+    next(t);
   }
 
   // ---- running Python: the ticker and the periodic check in PyEval_EvalFrameEx ---------------
-
-  /** A check sets `_Py_Ticker` back to the check interval. */
-  resetTicker(): void {
-    this._Py_Ticker = this.settings.checkInterval;
-  }
 
   /** Ticks until the next check. */
   ticksUntilCheck(): number {
@@ -195,13 +177,10 @@ export class Py2Gil implements GilPolicy {
     this.ctx.bursts.start(t, k, k === until ? this.checkOverheadNs() : 0, carry, this.segmentDone);
   }
 
-  /** The end of a segment's burst. */
-  readonly segmentDone = (t: PyThread): void => {
+  private readonly segmentDone = (t: PyThread): void => {
     this.ctx.bursts.end(t);
     this.commitTicks(t, t.burst.ticks);
     this.afterSegment(t);
-    // A check was done: if two threads battle over the GIL from here, run the battle itself.
-    if (this.ctx.engine.foldUntil > this.ctx.engine.now) this.battle.fold(t);
   };
 
   /** The end of a burst: the check if the ticker ran out, then on with the loop. */
@@ -255,7 +234,7 @@ export class Py2Gil implements GilPolicy {
   private check(t: PyThread, next: Next): void {
     const { engine, kernel, profile, book } = this.ctx;
     engine.counters.checks++;
-    this.resetTicker();
+    this._Py_Ticker = this.settings.checkInterval;
     if (this.pendingCalls) {
       // Py_MakePendingCalls only runs handlers on the main thread; elsewhere it returns at once
       // and the ticker is set to 0, forcing a check at the very next tick.
@@ -316,8 +295,7 @@ export class Py2Gil implements GilPolicy {
     this.sem.wait(t);
   };
 
-  /** A check's sem_wait took the GIL: on with what came after the check. */
-  readonly checkDone = (t: PyThread): void => {
+  private readonly checkDone = (t: PyThread): void => {
     const r = this.rec(t);
     const next = r.checkNext!;
     r.checkNext = null;

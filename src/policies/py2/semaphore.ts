@@ -116,8 +116,7 @@ export class Py2Semaphore {
     return true;
   }
 
-  /** The kernel's side of futex_wait, at the end of its entry. */
-  readonly futexWaitInKernel = (t: PyThread): void => {
+  private readonly futexWaitInKernel = (t: PyThread): void => {
     this.futexCompare(t, 0);
   };
 
@@ -135,12 +134,6 @@ export class Py2Semaphore {
       kernel.run(t, entryLeft + ret, this.retryCas); // EAGAIN
       return;
     }
-    this.sleep(t, entryLeft, ret);
-  }
-
-  /** futex_wait finds the value 0: `t` sleeps until a futex_wake (`entryLeft`, `ret`: as in `futexCompare`). */
-  sleep(t: PyThread, entryLeft: number, ret: number): void {
-    const { engine, kernel } = this.ctx;
     if (engine.journal !== null) engine.say(t.id, `${t.name}: futex_wait: sleeps until a futex_wake`);
     this.futexQueue.push(t);
     this.holderMustCheck(); // its next check has a sleeper to wake
@@ -150,7 +143,7 @@ export class Py2Semaphore {
   }
 
   /** Back in sem_wait's loop: try the CAS again; leave nwaiters only on success. */
-  readonly retryCas = (t: PyThread): void => {
+  private readonly retryCas = (t: PyThread): void => {
     const r = this.gil.rec(t);
     const { engine } = this.ctx;
     const line = this.touch(t);
