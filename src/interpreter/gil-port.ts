@@ -14,6 +14,11 @@ export interface GilPort {
   readonly interpreter: InterpreterName;
   /** Factor on the interpreter's cost per iteration (free-threaded builds are slower). */
   readonly speedFactor: number;
+  /**
+   * Whether a signal interrupts a lock acquire (`join`) so that the main thread can run the
+   * handler: not in 2.7 (sem_wait is retried on EINTR), yes from 3.2 on (acquire_timed).
+   */
+  readonly interruptibleWaits: boolean;
   /** `take_gil` (PyEval_RestoreThread): `next` runs once `t` holds the GIL. */
   takeGil(t: PyThread, next: Next): void;
   /** `drop_gil` (PyEval_SaveThread) before blocking I/O or at the end: `next` runs once it is released. */

@@ -43,6 +43,10 @@ export const Ins = {
   RepeatEnd: 10,
   RequestBegin: 11,
   RequestEnd: 12,
+  /** `threading.Thread(...).start()` of thread `n` (a main thread's program, built by the model). */
+  Start: 13,
+  /** `threading.Thread.join()` of thread `n`. */
+  Join: 14,
 } as const;
 export type InsCode = (typeof Ins)[keyof typeof Ins];
 
@@ -51,7 +55,7 @@ export interface Instruction {
   code: InsCode;
   /** Loop: its kind name. */
   kind: string;
-  /** Loop: iterations; CCall/Work/Sleep: ns; Send: bytes (-1: echo); RepeatBegin: count (-1: forever). */
+  /** Loop: iterations; CCall/Work/Sleep: ns; Send: bytes (-1: echo); RepeatBegin: count (-1: forever); Start/Join: a thread id. */
   n: number;
   /** Socket name, for socket operations. */
   socket: string;
@@ -148,6 +152,19 @@ export function compileProgram(ops: OpSpec[]): CompiledProgram {
     }
   });
   return { code, maxDepth };
+}
+
+/**
+ * The program of a main thread the model adds to a process with threads and no main thread of
+ * its own (the script the article runs): start each thread, in order, then join the non-daemon
+ * ones (`t1.start(); t2.start(); t1.join(); t2.join()`).
+ */
+export function mainProgram(threads: readonly { id: number; daemon: boolean }[]): CompiledProgram {
+  const ins = (code: InsCode, n: number): Instruction => ({ code, kind: '', n, socket: '', jump: -1, depth: -1 });
+  return {
+    code: [...threads.map((t) => ins(Ins.Start, t.id)), ...threads.filter((t) => !t.daemon).map((t) => ins(Ins.Join, t.id))],
+    maxDepth: 0,
+  };
 }
 
 /** Sockets a program uses, by role: the ones it accepts on and the ones it connects to. */

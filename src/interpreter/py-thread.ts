@@ -103,6 +103,8 @@ export interface ThreadIdentity {
   daemon: boolean;
   /** Start delay, ns. */
   startNs: number;
+  /** Started by its process's main thread (`threading.Thread.start`), not at the start of the run. */
+  startedByMain?: boolean;
   /** What it runs. */
   program: CompiledProgram;
 }
@@ -117,6 +119,7 @@ export class PyThread extends Task {
   readonly isMain: boolean;
   readonly daemon: boolean;
   readonly startNs: number;
+  readonly startedByMain: boolean;
   readonly program: CompiledProgram;
   /** Index of its process in the simulation's process table. */
   processIndex = 0;
@@ -146,6 +149,19 @@ export class PyThread extends Task {
   /** Instant it finished (NaN until then). */
   finishedAt = NaN;
 
+  /** Its bootstrap ran (it took its GIL once): `threading.Thread.start` may return (`_started` is set). */
+  bootstrapped = false;
+  /** Its target returned: `join` may return (`_stopped`, the `_tstate_lock` released). */
+  stopped = false;
+  /** The thread whose start or end it waits for in a lock acquire (`start` or `join`), or null. */
+  waitsFor: PyThread | null = null;
+  /** What it waits for: `start` (the `_started` event) or `join`. */
+  waitKind: 'start' | 'join' = 'join';
+  /** Threads waiting for its start or end. */
+  readonly waiters: PyThread[] = [];
+  /** A signal handler raised KeyboardInterrupt in it (a main thread): its script is over. */
+  interrupted = false;
+
   constructor(id: number, name: string, who: ThreadIdentity) {
     super(id, name);
     this.python = who.python;
@@ -153,6 +169,7 @@ export class PyThread extends Task {
     this.isMain = who.isMain;
     this.daemon = who.daemon;
     this.startNs = who.startNs;
+    this.startedByMain = who.startedByMain ?? false;
     this.program = who.program;
     this.repeatLeft = new Array<number>(who.program.maxDepth).fill(0);
   }

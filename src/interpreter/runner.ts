@@ -6,6 +6,7 @@ import { type LoopKind, loopKinds } from './loops.js';
 import { Ins } from './program.js';
 import { Activity, type PyThread } from './py-thread.js';
 import type { Connection } from './socket.js';
+import { Threading } from './threading.js';
 
 /** What the runner needs from the model around it. */
 export interface RunnerHost {
@@ -20,6 +21,13 @@ export interface RunnerHost {
   threadFinished(t: PyThread): void;
   /** A client finished a request that took `latencyNs`. */
   requestDone(t: PyThread, latencyNs: number): void;
+  /** A main thread started `t` (`threading.Thread.start`): it keeps the run alive from now on. */
+  threadStarted(t: PyThread): void;
+  /**
+   * `t` is back in Python holding the GIL: if it is its process's main thread and a signal is
+   * pending, it runs the handler now (KeyboardInterrupt).
+   */
+  handleSignal(t: PyThread): void;
 }
 
 /**
@@ -32,6 +40,8 @@ export class Runner {
   /** Event kinds: bytes arrive at a connection end (target: end), a delayed thread starts (target: thread). */
   private readonly deliver: number;
   private readonly delayedStart: number;
+  /** `threading`'s start, join and shutdown. */
+  readonly threading: Threading;
 
   constructor(
     private readonly host: RunnerHost,
@@ -40,6 +50,7 @@ export class Runner {
   ) {
     this.deliver = host.engine.on((id) => this.onDeliver(id));
     this.delayedStart = host.engine.on((id) => this.start(this.threads[id]));
+    this.threading = new Threading(host, (t) => this.launch(t), this.step);
   }
 
   /** Starts a thread now, or after its start delay. A Python thread first takes its GIL (PyEval_AcquireThread). */
@@ -54,9 +65,28 @@ export class Runner {
   }
 
   private readonly begin = (t: PyThread): void => {
-    if (t.python) this.host.gilOf(t).takeGil(t, this.step);
+    if (t.python) this.host.gilOf(t).takeGil(t, this.bootstrapped);
     else this.step(t);
   };
+
+  /** Its bootstrap holds the GIL: it sets `_started` (waking a main thread in `start`), then runs its target. */
+  private readonly bootstrapped = (t: PyThread): void => {
+    this.threading.notify(t, 'start', this.step);
+  };
+
+  /**
+   * The default SIGINT handler ran in main thread `t`: KeyboardInterrupt. Its script is over:
+   * the loop it was in is abandoned and it goes to the end of its program, where the interpreter
+   * joins the non-daemon threads (threading._shutdown) before the process exits.
+   */
+  keyboardInterrupt(t: PyThread): void {
+    const { engine } = this.host;
+    if (engine.journal !== null)
+      engine.say(t.id, `${t.name}: runs the SIGINT handler: KeyboardInterrupt${t.interrupted ? ' again (the model does not end the process for it)' : ': its script stops where it is'}`);
+    t.interrupted = true;
+    t.work.ticksLeft = 0;
+    t.pc = t.program.code.length;
+  }
 
   // ---- stepping through the program -----------------------------------------------------------
 
@@ -104,6 +134,12 @@ export class Runner {
         case Ins.RequestBegin:
           t.requestStart = this.host.engine.now;
           break;
+        case Ins.Start:
+          this.threading.start(t, this.threads[ins.n]);
+          return;
+        case Ins.Join:
+          this.threading.join(t, this.threads[ins.n]);
+          return;
         case Ins.RequestEnd:
           if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: request ${t.requests + 1} done in ${((this.host.engine.now - t.requestStart) / 1e6).toFixed(3)} ms`);
           t.requests++;
@@ -130,9 +166,18 @@ export class Runner {
   };
 
   private end(t: PyThread): void {
-    if (t.python) this.host.gilOf(t).dropGil(t, this.exit);
-    else this.exit(t);
+    if (!t.python) {
+      this.exit(t);
+      return;
+    }
+    if (t.isMain && this.threading.shutdown(t, this.threads)) return;
+    // Its target returned: with the GIL held it releases its lock (joiners wake), then the GIL.
+    this.threading.notify(t, 'join', this.release);
   }
+
+  private readonly release = (t: PyThread): void => {
+    this.host.gilOf(t).dropGil(t, this.exit);
+  };
 
   private readonly exit = (t: PyThread): void => {
     if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: finishes`);
@@ -151,8 +196,14 @@ export class Runner {
   }
 
   private readonly ioDone = (t: PyThread): void => {
-    if (t.python) this.host.gilOf(t).takeGil(t, this.step);
+    if (t.python) this.host.gilOf(t).takeGil(t, t.isMain ? this.afterIo : this.step);
     else this.step(t);
+  };
+
+  /** A main thread back from I/O holding the GIL: a pending signal's handler first. */
+  private readonly afterIo = (t: PyThread): void => {
+    this.host.handleSignal(t);
+    this.step(t);
   };
 
   private readonly syscall = (t: PyThread): void => {

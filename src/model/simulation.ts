@@ -5,7 +5,7 @@ import { Engine } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
 import { Journal } from '../engine/journal.js';
 import { ThreadView, TraceBuffer } from '../engine/trace.js';
-import { compileProgram, socketRoles, usToNs } from '../interpreter/program.js';
+import { compileProgram, mainProgram, socketRoles, usToNs } from '../interpreter/program.js';
 import { PythonBursts } from '../interpreter/python-bursts.js';
 import { Activity, PyThread } from '../interpreter/py-thread.js';
 import { TaskState } from '../os/task.js';
@@ -77,6 +77,10 @@ export class Simulation {
         setActivity: (t, a) => book.activity(t, a),
         threadFinished: (t) => this.threadFinished(t),
         requestDone: (t, latencyNs) => this.clients.requestDone(t, this.engine.now, latencyNs),
+        threadStarted: (t) => {
+          if (!t.daemon) this.alive++;
+        },
+        handleSignal: (t) => this.handleSignal(t),
       },
       this.threads,
       ends,
@@ -91,20 +95,35 @@ export class Simulation {
       resume: this.runner.resumePython,
       resumeAfterCheck: this.runner.resumeAfterCheck,
       gilOf: (t) => this.processes[t.processIndex].gil,
+      runSignalHandler: (t) => this.runSignalHandler(t),
     };
 
     const specs: [ThreadSpec, boolean][] = [...config.threads.map((s): [ThreadSpec, boolean] => [s, true]), ...config.actors.map((s): [ThreadSpec, boolean] => [s, false])];
+    // A Python process whose preset names no main thread runs the script the article runs: a
+    // main thread (added after everyone else) starts its threads and joins them.
+    const withMain = new Set(config.threads.filter((s) => s.main === true).map((s) => s.process ?? 'main'));
     for (const [spec, python] of specs) {
+      const process = spec.process ?? (python ? 'main' : spec.name);
       const t = new PyThread(this.threads.length, spec.name, {
         python,
-        process: spec.process ?? (python ? 'main' : spec.name),
+        process,
         isMain: spec.main ?? false,
         daemon: spec.daemon ?? false,
         startNs: usToNs(spec.startUs ?? 0),
+        startedByMain: python && !withMain.has(process),
         program: compileProgram(spec.program),
       });
       this.threads.push(t);
-      if (!t.daemon) this.alive++;
+      if (!t.daemon && !t.startedByMain) this.alive++;
+    }
+    const names = new Set(this.threads.map((t) => t.name));
+    for (const process of new Set(this.threads.filter((t) => t.startedByMain).map((t) => t.process))) {
+      let name = process === 'main' ? 'MainThread' : `${process}:MainThread`;
+      while (names.has(name)) name += "'";
+      names.add(name);
+      const started = this.threads.filter((t) => t.startedByMain && t.process === process);
+      this.threads.push(new PyThread(this.threads.length, name, { python: true, process, isMain: true, daemon: false, startNs: 0, program: mainProgram(started) }));
+      this.alive++;
     }
     this.engine.halted = this.alive === 0;
     this.clients = new Clients(this.threads);
@@ -124,7 +143,7 @@ export class Simulation {
     }
     this.lastView = new Uint8Array(this.threads.length).fill(ThreadView.New);
     this.connect(specs.map(([s]) => s), ends);
-    for (const t of this.threads) this.runner.launch(t);
+    for (const t of this.threads) if (!t.startedByMain) this.runner.launch(t);
   }
 
   /** Pairs each socket's acceptor with its connector. */
@@ -210,6 +229,17 @@ export class Simulation {
     this.engine.runUntil(Infinity, maxEvents);
   }
 
+  /** Main thread `t` runs the pending signal's handler (the default SIGINT handler raises KeyboardInterrupt). */
+  private runSignalHandler(t: PyThread): void {
+    this.processes[t.processIndex].settings.pendingCalls = false;
+    this.runner.keyboardInterrupt(t);
+  }
+
+  /** `t` is back in Python holding the GIL: a main thread runs a pending signal's handler. */
+  private handleSignal(t: PyThread): void {
+    if (t.isMain && this.processes[t.processIndex].settings.pendingCalls) this.runSignalHandler(t);
+  }
+
   private threadFinished(t: PyThread): void {
     if (!t.daemon && --this.alive === 0) {
       this.finishedAt = this.engine.now;
@@ -252,9 +282,14 @@ export class Simulation {
         this.kernel.setCoreCount(action.cores);
         return;
       case 'signal':
+        // SIGINT: the C handler marks the signal and adds a pending call (Py_AddPendingCall);
+        // only the main thread runs the Python handler.
         for (const proc of this.processes) {
+          proc.settings.pendingCalls = true;
           proc.gil.changed('signal');
           this.settle(proc); // the ticker went to 0: check at the next tick
+          const main = proc.threads.find((t) => t.isMain);
+          if (main !== undefined) this.runner.threading.interrupt(main, proc.gil.interruptibleWaits);
         }
         return;
     }

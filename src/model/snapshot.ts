@@ -96,7 +96,17 @@ export function snapshotOf(s: SnapshotSource): Snapshot {
         finishedAt: Number.isNaN(t.finishedAt) ? null : t.finishedAt,
       };
     }),
-    processes: s.processes.map((p) => ({ name: p.name, gil: p.gil.view() })),
+    processes: s.processes.map((p) => {
+      const m = p.threads.find((t) => t.isMain);
+      const w = m?.waitsFor ?? null;
+      return {
+        name: p.name,
+        gil: p.gil.view(),
+        mainThread: m === undefined ? -1 : m.id,
+        mainWaits: m === undefined || w === null ? null : { kind: m.waitKind, thread: w.id },
+        interrupted: m?.interrupted ?? false,
+      };
+    }),
     counters: s.counters,
     clients: s.clients.snapshot(),
   };

@@ -84,6 +84,12 @@ export interface ClientSnapshot {
 export interface ProcessSnapshot {
   name: string;
   gil: GilView;
+  /** Id of its main thread (the only one that runs signal handlers), -1 if none. */
+  mainThread: number;
+  /** What its main thread waits for in a lock acquire (`start` or `join` of a thread), or null. */
+  mainWaits: { kind: 'start' | 'join'; thread: number } | null;
+  /** Whether a KeyboardInterrupt has ended its main thread's script (it is in threading._shutdown). */
+  interrupted: boolean;
 }
 
 /** Everything the screen and the recorder read; a copy, safe to keep. */

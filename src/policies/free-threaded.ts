@@ -12,18 +12,22 @@ import type { PyThread } from '../interpreter/py-thread.js';
 import { Activity } from '../interpreter/py-thread.js';
 import { TaskState } from '../os/task.js';
 import { PlainPython } from './plain-python.js';
-import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext } from './policy.js';
+import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings } from './policy.js';
 
 export class FreeThreaded implements GilPolicy {
   readonly name = 'free-threaded' as const;
   readonly interpreter = 'py3' as const;
   readonly speedFactor: number;
+  readonly interruptibleWaits = true;
   /** Python code runs to the end of its loop: no check point ever acts. */
   private readonly python: PlainPython;
 
-  constructor(private readonly ctx: PolicyContext) {
+  constructor(
+    private readonly ctx: PolicyContext,
+    private readonly settings: ProcessSettings,
+  ) {
     this.speedFactor = 1 + ctx.profile.interpreter.freeThreadedOverhead;
-    this.python = new PlainPython(ctx, this, { due: () => false, ticksUntil: () => Infinity, check: (t, next) => next(t) });
+    this.python = new PlainPython(ctx, this, settings, { due: () => false, ticksUntil: () => Infinity, check: (t, next) => next(t) });
   }
 
   takeGil(t: PyThread, next: Next): void {
@@ -76,6 +80,8 @@ export class FreeThreaded implements GilPolicy {
   }
 
   view(): GilView {
-    return emptyView('free-threaded');
+    const v = emptyView('free-threaded');
+    v.pendingCalls = this.settings.pendingCalls;
+    return v;
   }
 }

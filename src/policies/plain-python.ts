@@ -1,6 +1,6 @@
 import type { PyThread } from '../interpreter/py-thread.js';
 import { TaskState } from '../os/task.js';
-import { type GilPolicy, type Next, type PolicyContext } from './policy.js';
+import { type GilPolicy, type Next, type PolicyContext, type ProcessSettings } from './policy.js';
 import { tickCost } from '../interpreter/gil-port.js';
 
 /** Where a policy's eval breaker acts: the check points of the loop that make the holder stop. */
@@ -15,15 +15,35 @@ export interface CheckPoints {
 
 /**
  * Python code as Python 3 and the free-threaded build run it: the holder runs its loop in one
- * burst up to the next check point at which its policy has something to do (a drop request),
- * and ticks are nobody's business but the loop's. Re-planned where it stands when asked.
+ * burst up to the next check point at which something is to be done (its policy's drop request,
+ * or a pending signal in the main thread, which the eval breaker sees first), and ticks are
+ * nobody's business but the loop's. Re-planned where it stands when asked.
  */
 export class PlainPython {
+  private readonly points: CheckPoints;
+
   constructor(
     private readonly ctx: PolicyContext,
     private readonly policy: GilPolicy,
-    private readonly points: CheckPoints,
-  ) {}
+    settings: ProcessSettings,
+    gil: CheckPoints,
+  ) {
+    // eval_frame_handle_pending: signals (only the main thread handles them), then the GIL.
+    const signal = (t: PyThread) => settings.pendingCalls && t.isMain;
+    this.points = {
+      due: (t) => signal(t) || gil.due(t),
+      ticksUntil: (t) => (signal(t) ? nextCheckPoint(t) : gil.ticksUntil(t)),
+      check: (t, next) => {
+        if (!signal(t)) {
+          gil.check(t, next);
+          return;
+        }
+        ctx.engine.counters.checks++;
+        ctx.runSignalHandler(t);
+        next(t);
+      },
+    };
+  }
 
   /** Runs `t`'s loop up to its next acting check point (or its end) in one burst. */
   readonly run = (t: PyThread): void => {
@@ -67,4 +87,11 @@ export class PlainPython {
     if (this.points.due(t)) this.points.check(t, this.ctx.step);
     else this.ctx.step(t);
   }
+}
+
+/** Ticks from where `t` stands in its loop to its next check point (0 if it is at one). */
+export function nextCheckPoint(t: PyThread): number {
+  const tpc = t.work.ticksPerCheckpoint;
+  const next = Math.ceil(t.work.ticksDone / tpc) * tpc;
+  return Math.max(0, Math.ceil(next - t.work.ticksDone));
 }

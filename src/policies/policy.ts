@@ -28,6 +28,11 @@ export interface PolicyContext {
   readonly resumeAfterCheck: Next;
   /** The GIL of a thread's process now. */
   gilOf(t: PyThread): GilPolicy;
+  /**
+   * Main thread `t`, holding the GIL at a check point, runs the pending signal's handler: the
+   * signal is no longer pending and KeyboardInterrupt ends its script (its loop is abandoned).
+   */
+  runSignalHandler(t: PyThread): void;
 }
 
 /**

@@ -11,5 +11,5 @@ export type PolicyFactory = (ctx: PolicyContext, settings: ProcessSettings, hold
 export const policies: Readonly<Record<PolicyName, PolicyFactory>> = {
   py2: (ctx, settings, holder) => new Py2Gil(ctx, settings, holder),
   py3: (ctx, settings, holder) => new Py3Gil(ctx, settings, holder),
-  'free-threaded': (ctx) => new FreeThreaded(ctx),
+  'free-threaded': (ctx, settings) => new FreeThreaded(ctx, settings),
 };

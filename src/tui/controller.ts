@@ -202,7 +202,6 @@ export class DashboardController {
       replay: f.replay === null ? undefined : { done: f.replay.done, divergence: f.replay.divergence },
       log,
       end: f.end === null ? undefined : { ...f.end, preset: this.preset },
-      mainThread: mainThreadOf(this.preset, snap),
     });
   }
 
@@ -326,11 +325,4 @@ export class DashboardController {
     this.final ??= this.engine.close(reason);
     return this.final;
   }
-}
-
-/** The first process's main thread (threads are numbered in the preset's order), null if none. */
-function mainThreadOf(preset: Preset, snap: Snapshot): number | null {
-  const first = snap.processes[0]?.name ?? 'main';
-  const i = preset.threads.findIndex((t) => t.main === true && (t.process ?? 'main') === first);
-  return i < 0 ? null : i;
 }

@@ -1,6 +1,6 @@
 import { fit, fmtCount, fmtDuration } from './format.js';
 import { colorOf, type GilLine, type Segment } from './view-model.js';
-import type { Snapshot } from '../model/index.js';
+import type { ProcessSnapshot, Snapshot } from '../model/index.js';
 
 /** Width of the GIL panel's labels. */
 export const GIL_LABEL_WIDTH = 13;
@@ -20,6 +20,7 @@ const mainDoes: Record<string, string> = {
   wait: 'waits for GIL',
   ready: 'waits a core',
   io: 'is blocked',
+  // (a main thread waiting in a lock acquire says which: `in join`, `in start`)
   sys: 'in a syscall',
   new: 'not started',
   done: 'has ended',
@@ -27,14 +28,18 @@ const mainDoes: Record<string, string> = {
 
 /**
  * A pending signal and who must run its handler: only the process's main thread can (under
- * py2 every other thread's check comes back at once meanwhile: the signal storm). Says when
- * there is none, and what the main thread is doing.
+ * py2 every other thread's check comes back at once meanwhile: the signal storm; a main thread
+ * blocked in `join` cannot run it before the join returns, while py3's join gives up on EINTR).
+ * Says when there is none, what the main thread is doing, and when KeyboardInterrupt has ended
+ * its script (the interpreter then waits for the other threads in threading._shutdown).
  */
-function signalLine(snap: Snapshot, pending: boolean, mainThread: number | null): Segment[] {
-  if (!pending) return [{ text: 'none pending' }];
-  const m = mainThread === null ? undefined : snap.threads[mainThread];
+function signalLine(snap: Snapshot, p: ProcessSnapshot): Segment[] {
+  if (!p.gil.pendingCalls) return p.interrupted ? [{ text: 'KeyboardInterrupt: in _shutdown', color: 'redBright' }] : [{ text: 'none pending' }];
+  const m = snap.threads[p.mainThread];
   if (m === undefined) return [{ text: 'PENDING, no main thread', color: 'redBright' }];
-  return [{ text: 'PENDING: ', color: 'redBright' }, { text: fit(m.name, 9).trimEnd(), color: colorOf(m.id), bold: true }, { text: ` ${mainDoes[m.view] ?? m.view}`, color: 'redBright' }];
+  const w = p.mainWaits;
+  const doing = w !== null && m.view === 'io' ? `in ${w.kind}` : (mainDoes[m.view] ?? m.view);
+  return [{ text: 'PENDING: ', color: 'redBright' }, { text: 'main', color: colorOf(m.id), bold: true }, { text: ` ${doing}`, color: 'redBright' }];
 }
 
 /** GIL switches per simulated second over the window from `base` (since the start without one). */
@@ -48,7 +53,7 @@ export function switchRate(snap: Snapshot, base: Snapshot | undefined): number {
  * next check, the semaphore and a pending signal; under py3 the waiter's timed wait, the drop
  * request and `switch_number`; under free-threaded what is gone; switches per simulated second.
  */
-export function gilView(snap: Snapshot, base: Snapshot | undefined, width: number, mainThread: number | null = null): GilLine[] {
+export function gilView(snap: Snapshot, base: Snapshot | undefined, width: number): GilLine[] {
   const valueWidth = width - GIL_LABEL_WIDTH;
   const p = snap.processes[0];
   // Several Python processes (multiprocessing): the panel details the first one's GIL and names
@@ -85,7 +90,7 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
       holder,
       { label: '_Py_Ticker', value: [{ text: count }, { text: gauge(ticker / ci, Math.min(16, valueWidth - count.length)), color: 'yellow' }] },
       { label: 'semaphore', value: [{ text: `value ${g.semValue ?? '-'}  nwaiters ${g.nwaiters ?? '-'}` }] },
-      { label: 'signal', value: signalLine(snap, g.pendingCalls, mainThread) },
+      { label: 'signal', value: signalLine(snap, p) },
       switches,
     ];
   }
@@ -99,7 +104,8 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
       value: left === null ? [{ text: `${'-'.padStart(9)} / ${fmtDuration(interval)} nobody waits` }] : [{ text: wait }, { text: gauge(left / interval, Math.min(12, valueWidth - wait.length)), color: 'yellow' }],
     },
     { label: 'drop request', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   switch_number ${g.switchNumber ?? '-'}` }] },
-    { label: 'forced', value: [{ text: `${fmtCount(snap.counters.forcedSwitches, 11)} drops` }] },
+    // A pending signal (or the KeyboardInterrupt it raised) takes the place of the forced drops.
+    g.pendingCalls || p.interrupted ? { label: 'signal', value: signalLine(snap, p) } : { label: 'forced', value: [{ text: `${fmtCount(snap.counters.forcedSwitches, 11)} drops` }] },
     switches,
   ];
 }

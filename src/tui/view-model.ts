@@ -162,8 +162,6 @@ export interface ViewInput {
   log?: { entries: LogEntry[]; available: boolean };
   /** The end-of-run card's content, once the run has finished. */
   end?: Omit<EndCardInput, 'snap'>;
-  /** The first process's main thread (the one that runs signal handlers), null if it has none. */
-  mainThread?: number | null;
 }
 
 /** Where a playback stands, for the header and the banner. */
@@ -220,7 +218,7 @@ export function buildView(input: ViewInput): ViewModel {
   free -= cardLines;
   // The card first: what is left below it, if too little for the cores and the GIL, stays empty.
   if (cardLines > 0 && free < 6) return { ...empty, cardLines };
-  const gil = gilView(snap, base, gilWidth, input.mainThread ?? null);
+  const gil = gilView(snap, base, gilWidth);
   const threads = snap.threads.length;
   const tallyRows = counterRows(snap, base, width);
   const tallyWanted = 1 + Math.max(threads, tallyRows.length);

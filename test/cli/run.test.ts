@@ -13,7 +13,7 @@ describe('gil-top run', () => {
     expect(s.counters.contextSwitches).toEqual({ voluntary: expect.any(Number), involuntary: expect.any(Number) });
     expect(s.policy).toBe('py3');
     expect(s.simulatedSeconds).toBeGreaterThan(2.5);
-    expect(s.threads.map((t: { name: string }) => t.name)).toEqual(['t1', 't2']);
+    expect(s.threads.map((t: { name: string }) => t.name)).toEqual(['t1', 't2', 'MainThread']);
   });
 
   it('is deterministic: the same inputs give byte-identical JSON but for wallSeconds', async () => {

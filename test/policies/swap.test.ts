@@ -37,6 +37,6 @@ describe('swapping the policy', () => {
     sim.runToEnd();
     expect(sim.finished).toBe(true);
     const ticks = articleProfile.interpreter.py2TicksPerIteration.countdown;
-    expect(sim.pythonTicksDone()).toEqual([300_000 * ticks, 300_000 * ticks]);
+    expect(sim.pythonTicksDone().slice(0, 2)).toEqual([300_000 * ticks, 300_000 * ticks]);
   });
 });

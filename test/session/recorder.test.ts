@@ -32,6 +32,7 @@ describe('session recorder', () => {
       { id: 0, name: 'server', process: 'main', python: true },
       { id: 1, name: 'worker', process: 'main', python: true },
       { id: 2, name: 'client', process: 'client', python: false },
+      { id: 3, name: 'MainThread', process: 'main', python: true },
     ]);
 
     const actions = rest.filter((l) => l.type === 'action');

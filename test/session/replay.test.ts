@@ -137,7 +137,8 @@ describe('replay', () => {
     // Threads that start at the same sample instants (10 and 20 ms) give events sharing them.
     const presetFile = join(dir, 'starts.json');
     const loop = [{ op: 'loop', kind: 'countdown', iterations: 300_000 }];
-    const threads = [0, 10_000, 10_000, 20_000, 20_000].map((startUs, i) => ({ name: `t${i}`, startUs: startUs || undefined, program: loop }));
+    // (t0 is the main thread: the others start on their own, at their instants, not when a main thread starts them.)
+    const threads = [0, 10_000, 10_000, 20_000, 20_000].map((startUs, i) => ({ name: `t${i}`, ...(i === 0 ? { main: true } : {}), startUs: startUs || undefined, program: loop }));
     writeFileSync(presetFile, JSON.stringify({ name: 'starts', title: 't', description: 'd', profile: 'article-vm', policy: 'py3', cores: 2, threads }));
     const driver = new SessionDriver(loadPreset(presetFile), {}, 1e6);
     const recorder = new SessionRecorder(file, driver);

@@ -68,7 +68,8 @@ describe('the event log', () => {
   });
 
   it('e shows the log: the sentences with their instants, newest last; e hides it', async () => {
-    const { controller, press } = await open();
+    // 44 rows: the log gets four of its own beside three thread rows (the main thread's too).
+    const { controller, press } = await open({}, 44);
     let s = await press('e');
     expect(s.split('\n').at(-2)).toBe('event log on: what happens, in words (. steps one event and names it)');
     expect(s).toContain('event log (e hides it; . steps one event and names it)');
@@ -88,7 +89,7 @@ describe('the event log', () => {
   });
 
   it('with the model\'s own journal: its sentences, in order, each with its instant', async () => {
-    const { press, controller } = await openDashboard();
+    const { press, controller } = await openDashboard({}, 100, 44);
     await press('e');
     for (let i = 0; i < 8; i++) await press('s');
     const lines = (await press(',')).split('\n');

@@ -19,7 +19,7 @@ describe('view model', () => {
   const snap = d.sim.snapshot();
 
   it('GIL panel under py3: holder, the waiter\'s timed wait, the drop request', () => {
-    const s: Snapshot = { ...snap, processes: [{ name: 'main', gil: { ...snap.processes[0].gil, holder: 1, waiters: 1, timeoutLeftNs: 3_210_000, switchIntervalNs: 5_000_000, dropRequest: true, switchNumber: 7 } }] };
+    const s: Snapshot = { ...snap, processes: [{ ...snap.processes[0], name: 'main', gil: { ...snap.processes[0].gil, holder: 1, waiters: 1, timeoutLeftNs: 3_210_000, switchIntervalNs: 5_000_000, dropRequest: true, switchNumber: 7 } }] };
     const gil = buildView(input(s)).gil.map((l) => `${l.label}|${text(l.value)}`);
     expect(gil[0]).toBe('GIL py3|holder fib           waiters 1');
     expect(gil[1]).toBe('timed wait| 3.210 ms /  5.000 ms ████████░░░░');
@@ -27,13 +27,13 @@ describe('view model', () => {
   });
 
   it('GIL panel under py2: the _Py_Ticker countdown to the next check', () => {
-    const s: Snapshot = { ...snap, processes: [{ name: 'main', gil: { ...snap.processes[0].gil, policy: 'py2', holder: 0, ticker: 25, checkInterval: 100, semValue: 0, nwaiters: 1 } }] };
+    const s: Snapshot = { ...snap, processes: [{ ...snap.processes[0], name: 'main', gil: { ...snap.processes[0].gil, policy: 'py2', holder: 0, ticker: 25, checkInterval: 100, semValue: 0, nwaiters: 1 } }] };
     const gil = buildView(input(s)).gil.map((l) => `${l.label}|${text(l.value)}`);
     expect(gil[0]).toBe('GIL py2|holder echo-server   waiters 1');
     expect(gil[1]).toBe('_Py_Ticker|     25 / 100     ████░░░░░░░░░░░░');
     expect(gil[2]).toBe('semaphore|value 0  nwaiters 1');
     // A seven-digit interval does not run into its gauge.
-    const big: Snapshot = { ...s, processes: [{ name: 'main', gil: { ...s.processes[0].gil, ticker: 1_000_000, checkInterval: 1_000_000 } }] };
+    const big: Snapshot = { ...s, processes: [{ ...snap.processes[0], name: 'main', gil: { ...s.processes[0].gil, ticker: 1_000_000, checkInterval: 1_000_000 } }] };
     expect(`${buildView(input(big)).gil[1].value.map((v) => v.text).join('')}`).toBe('1000000 / 1000000 ████████████████');
   });
 

@@ -35,6 +35,7 @@ export class Py2Gil implements GilPolicy {
   readonly name = 'py2' as const;
   readonly interpreter = 'py2' as const;
   readonly speedFactor = 1;
+  readonly interruptibleWaits = false;
 
   /** The semaphore behind `interpreter_lock`. */
   readonly sem: Py2Semaphore;
@@ -48,10 +49,13 @@ export class Py2Gil implements GilPolicy {
   private lastOwner: PyThread | null;
   /** `_Py_Ticker`: ticks left before the next check (global to the interpreter). */
   private _Py_Ticker: number;
-  /** `pendingcalls_to_do`: a signal handler waits to be run by the main thread. */
-  pendingCalls = false;
   /** Per-thread records, by thread id. */
   private readonly records: Py2Thread[] = [];
+
+  /** `pendingcalls_to_do`: a signal handler waits to be run by the main thread (the process keeps it). */
+  get pendingCalls(): boolean {
+    return this.settings.pendingCalls;
+  }
 
   constructor(
     private readonly ctx: PolicyContext,
@@ -238,10 +242,10 @@ export class Py2Gil implements GilPolicy {
     if (this.pendingCalls) {
       // Py_MakePendingCalls only runs handlers on the main thread; elsewhere it returns at once
       // and the ticker is set to 0, forcing a check at the very next tick.
-      if (t.isMain) this.pendingCalls = false;
-      else this._Py_Ticker = 0;
       if (engine.journal !== null)
         engine.say(t.id, t.isMain ? `${t.name}: check: runs the pending signal handler (it is the main thread)` : `${t.name}: check: a signal is pending, but only the main thread may handle it: _Py_Ticker = 0, check again at the next tick`);
+      if (t.isMain) this.ctx.runSignalHandler(t);
+      else this._Py_Ticker = 0;
     }
     if (!this.lockExists) {
       next(t);
@@ -309,7 +313,6 @@ export class Py2Gil implements GilPolicy {
       // sys.setcheckinterval also resets the ticker.
       this._Py_Ticker = this.settings.checkInterval;
     } else if (what === 'signal') {
-      this.pendingCalls = true;
       // Py_AddPendingCall sets _Py_Ticker = 0 so that the check comes at once.
       this._Py_Ticker = 0;
     }

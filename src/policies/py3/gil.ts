@@ -34,7 +34,7 @@ import { Activity } from '../../interpreter/py-thread.js';
 import { FutexMutex } from '../../os/futex-mutex.js';
 import { WaitQueue } from '../../os/wait-queue.js';
 import { GilThread, handoverOf, Phase } from '../gil-thread.js';
-import { PlainPython } from '../plain-python.js';
+import { nextCheckPoint, PlainPython } from '../plain-python.js';
 import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings, type SettingChange } from '../policy.js';
 
 /** What the Python 3 GIL keeps per thread. */
@@ -51,6 +51,7 @@ export class Py3Gil implements GilPolicy {
   readonly name = 'py3' as const;
   readonly interpreter = 'py3' as const;
   readonly speedFactor = 1;
+  readonly interruptibleWaits = true;
 
   /** `gil->locked`: whether the GIL is taken. */
   private locked: boolean;
@@ -85,7 +86,7 @@ export class Py3Gil implements GilPolicy {
     this.last_holder = holder;
     this.locked = holder !== null;
     this.mutex = new FutexMutex(ctx.engine, ctx.kernel, ctx.profile);
-    this.python = new PlainPython(ctx, this, {
+    this.python = new PlainPython(ctx, this, settings, {
       due: (t) => this.gil_drop_request && this.owner === t,
       ticksUntil: (t) => this.ticksUntilCheckPoint(t),
       check: (t, next) => this.forcedDrop(t, next),
@@ -325,9 +326,7 @@ export class Py3Gil implements GilPolicy {
   /** Ticks to the next check point at or after the holder's position in its loop, when a drop is requested. */
   private ticksUntilCheckPoint(t: PyThread): number {
     if (!this.gil_drop_request || this.owner !== t) return Infinity;
-    const tpc = t.work.ticksPerCheckpoint;
-    const next = Math.ceil(t.work.ticksDone / tpc) * tpc;
-    return Math.max(0, Math.ceil(next - t.work.ticksDone));
+    return nextCheckPoint(t);
   }
 
   /** `if (gil_drop_request) { drop_gil(tstate); take_gil(tstate); }` at a check point. */
@@ -375,6 +374,7 @@ export class Py3Gil implements GilPolicy {
     v.holder = this.owner === null ? -1 : this.owner.id;
     v.waiters = this.condWaiters.length;
     v.switchIntervalNs = this.settings.switchIntervalNs;
+    v.pendingCalls = this.settings.pendingCalls;
     let earliest = Infinity;
     for (const w of this.condWaiters) {
       const d = this.rec(w).deadline;
