@@ -16,10 +16,25 @@
  * beside it, and `pop` takes the earlier of the heap's top and the earliest hot event by the same
  * (time, sequence) order. A two-thread GIL battle schedules almost nothing but its two threads'
  * burst ends, each moved a million times: kept hot, they cost a comparison instead of a sift.
+ *
+ * Keys made with `newFarKey` (timeouts) keep their events in a list in order, beside the heap:
+ * a thousand threads in Python 3's timed waits keep a thousand timeouts pending, each due
+ * milliseconds ahead and scheduled in about the order it falls due, so it finds its place a few
+ * steps back from the end of the list, and the earliest leaves from its head, where in the heap
+ * each would sift through every level, and so would every burst end scheduled before them. A
+ * timeout whose place is more than `farScan` steps back goes in the heap instead. `pop` takes the
+ * earliest of heap, list and hot events by the same order, so where an event waits never
+ * changes the order events come out in, only what finding it costs.
  */
 export class EventQueue {
   /** Slot numbers, heap-ordered. */
   private heap: Int32Array;
+  /** Far keys' pending events (heap position `inFar`): a list in (time, sequence) order, linked through slots. */
+  private farNext: Int32Array;
+  private farPrev: Int32Array;
+  private farHead = -1;
+  private farTail = -1;
+  private nFar = 0;
   /** Per slot: time, insertion sequence, kind, target, heap position (-1: not queued). */
   private times: Float64Array;
   private seqs: Float64Array;
@@ -28,6 +43,8 @@ export class EventQueue {
   private pos: Int32Array;
   /** Per slot: whether it is a key's (kept) or a one-off event's (freed once it fires). */
   private keyed: Uint8Array;
+  /** Per slot: whether it is a far key's. */
+  private far: Uint8Array;
   /** Hot keys (their pending events have heap position `outside`, not in the heap). */
   private readonly hot: number[] = [];
   /** The hot key whose pending event is earliest, -1 when none is pending. */
@@ -53,6 +70,9 @@ export class EventQueue {
     this.targets = new Int32Array(capacity);
     this.pos = new Int32Array(capacity).fill(-1);
     this.keyed = new Uint8Array(capacity);
+    this.far = new Uint8Array(capacity);
+    this.farNext = new Int32Array(capacity);
+    this.farPrev = new Int32Array(capacity);
   }
 
   /**
@@ -66,17 +86,28 @@ export class EventQueue {
     return k;
   }
 
+  /** A fresh key whose events are due far ahead, in about the order they are scheduled (timeouts). */
+  newFarKey(): number {
+    const k = this.newKey();
+    this.far[k] = 1;
+    return k;
+  }
+
   /** Most keys kept out of the heap: the earliest of them is found by a scan this long. */
   static readonly maxHot = 4;
 
+  /** Most far events an insertion into the far list looks back over (past them: the heap). */
+  static readonly farScan = 128;
+
   /** Number of events waiting. */
   get size(): number {
-    return this.n + this.hotPending;
+    return this.n + this.nFar + this.hotPending;
   }
 
   /** Time of the earliest event; `Infinity` when the queue is empty. */
   peekTime(): number {
-    const h = this.n === 0 ? Infinity : this.times[this.heap[0]];
+    let h = this.n === 0 ? Infinity : this.times[this.heap[0]];
+    if (this.farHead >= 0 && this.times[this.farHead] < h) h = this.times[this.farHead];
     const f = this.hotFirst;
     return f >= 0 && this.times[f] < h ? this.times[f] : h;
   }
@@ -107,6 +138,12 @@ export class EventQueue {
       else if (f === key) this.findHotFirst();
       return;
     }
+    if (this.far[key] === 1) {
+      if (i !== -1) this.cancel(key);
+      this.set(key, time, kind, target);
+      if (!this.linkFar(key)) this.insert(key);
+      return;
+    }
     const old = this.times[key];
     this.set(key, time, kind, target);
     if (i < 0) this.insert(key);
@@ -124,6 +161,10 @@ export class EventQueue {
       if (this.hotFirst === key) this.findHotFirst();
       return;
     }
+    if (i === inFar) {
+      this.unlinkFar(key);
+      return;
+    }
     if (i < 0) return;
     this.pos[key] = -1;
     const last = --this.n;
@@ -137,6 +178,14 @@ export class EventQueue {
 
   /** Removes the earliest event and leaves its fields in `popped*`; returns false when empty. */
   pop(): boolean {
+    const top = this.farHead;
+    if (top >= 0 && (this.n === 0 || this.before(top, this.heap[0])) && (this.hotFirst < 0 || this.before(top, this.hotFirst))) {
+      this.poppedTime = this.times[top];
+      this.poppedKind = this.kinds[top];
+      this.poppedTarget = this.targets[top];
+      this.unlinkFar(top);
+      return true;
+    }
     const f = this.hotFirst;
     if (f >= 0 && (this.n === 0 || this.before(f, this.heap[0]))) {
       this.poppedTime = this.times[f];
@@ -169,6 +218,40 @@ export class EventQueue {
     const ta = this.times[a];
     const tb = this.times[b];
     return ta < tb || (ta === tb && this.seqs[a] < this.seqs[b]);
+  }
+
+  /**
+   * Puts far key `k` in its place in the far list, looking back from the latest at most
+   * `farScan` events; false (and nothing done) when its place is further back: it goes in the
+   * heap instead, so that no schedule costs more than that, in order or not.
+   */
+  private linkFar(k: number): boolean {
+    let p = this.farTail;
+    for (let steps = 0; p >= 0 && this.before(k, p); steps++) {
+      if (steps === EventQueue.farScan) return false;
+      p = this.farPrev[p];
+    }
+    const n = p >= 0 ? this.farNext[p] : this.farHead;
+    this.farPrev[k] = p;
+    this.farNext[k] = n;
+    if (p >= 0) this.farNext[p] = k;
+    else this.farHead = k;
+    if (n >= 0) this.farPrev[n] = k;
+    else this.farTail = k;
+    this.pos[k] = inFar;
+    this.nFar++;
+    return true;
+  }
+
+  private unlinkFar(k: number): void {
+    const p = this.farPrev[k];
+    const n = this.farNext[k];
+    if (p >= 0) this.farNext[p] = n;
+    else this.farHead = n;
+    if (n >= 0) this.farPrev[n] = p;
+    else this.farTail = p;
+    this.pos[k] = -1;
+    this.nFar--;
   }
 
   private isHot(key: number): boolean {
@@ -268,6 +351,11 @@ export class EventQueue {
       const keyed = new Uint8Array(cap);
       keyed.set(this.keyed);
       this.keyed = keyed;
+      const far = new Uint8Array(cap);
+      far.set(this.far);
+      this.far = far;
+      this.farNext = grow32(this.farNext, cap, 0);
+      this.farPrev = grow32(this.farPrev, cap, 0);
     }
     return k;
   }
@@ -275,6 +363,8 @@ export class EventQueue {
 
 /** Heap position of a pending hot event (it is kept outside the heap). */
 const outside = -2;
+/** Heap position of a pending far event (it is in the far list). */
+const inFar = -3;
 
 function grow64(a: Float64Array, cap: number): Float64Array {
   const b = new Float64Array(cap);

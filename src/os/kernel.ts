@@ -119,7 +119,7 @@ export class Kernel<T extends Task = Task> {
    */
   blockFor(task: T, timeoutNs: number, next: Continuation<T>, resumeNs = 0): void {
     this.block(task, next, resumeNs);
-    if (task.timerKey < 0) task.timerKey = this.sim.queue.newKey();
+    if (task.timerKey < 0) task.timerKey = this.sim.queue.newFarKey();
     this.sim.schedule(task.timerKey, this.sim.now + timeoutNs + this.sim.cost(this.profile.syscalls.timerSlackNs), this.timer, task.id);
   }
 

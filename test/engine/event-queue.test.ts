@@ -37,44 +37,78 @@ describe('EventQueue', () => {
     expect(q.size).toBe(2);
   });
 
-  it('moves and cancels keyed events as a reference list of pending events would, hot keys too', () => {
-    type Op = { op: 'push' | 'schedule' | 'cancel' | 'pop'; key: number; time: number };
-    const ops = fc.array(
-      fc.record({ op: fc.constantFrom('push', 'schedule', 'schedule', 'cancel', 'pop'), key: fc.integer({ min: 0, max: 4 }), time: fc.integer({ min: 0, max: 30 }) }) as fc.Arbitrary<Op>,
-      { maxLength: 200, size: 'max' },
+  /** Runs `list` on `q` (with `keys`) and on a reference list of pending events, checking they agree after each step. */
+  function agrees(q: EventQueue, keys: number[], list: { op: 'push' | 'schedule' | 'cancel' | 'pop'; key: number; time: number }[]): void {
+    // Reference: pending events as [time, seq, target, key]; the earliest (time, seq) pops first.
+    let pending: [number, number, number, number][] = [];
+    let seq = 0;
+    let target = 0;
+    for (const o of list) {
+      if (o.op === 'push') {
+        q.push(o.time, 0, target);
+        pending.push([o.time, seq++, target++, -1]);
+      } else if (o.op === 'schedule') {
+        q.schedule(keys[o.key], o.time, 0, target);
+        pending = pending.filter((e) => e[3] !== o.key);
+        pending.push([o.time, seq++, target++, o.key]);
+      } else if (o.op === 'cancel') {
+        q.cancel(keys[o.key]);
+        pending = pending.filter((e) => e[3] !== o.key);
+      } else {
+        pending.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        const first = pending.shift();
+        expect(q.pop()).toBe(first !== undefined);
+        if (first !== undefined) expect([q.poppedTime, q.poppedTarget]).toEqual([first[0], first[2]]);
+      }
+      expect(q.size).toBe(pending.length);
+      expect(q.peekTime()).toBe(pending.length === 0 ? Infinity : Math.min(...pending.map((e) => e[0])));
+      const scheduled = new Set(pending.map((e) => e[3]));
+      keys.forEach((k, i) => expect(q.pending(k)).toBe(scheduled.has(i)));
+    }
+  }
+
+  type Op = { op: 'push' | 'schedule' | 'cancel' | 'pop'; key: number; time: number };
+  const opsOn = (keys: number, maxTime: number, maxLength: number) =>
+    fc.array(
+      fc.record({ op: fc.constantFrom('push', 'schedule', 'schedule', 'cancel', 'pop'), key: fc.integer({ min: 0, max: keys - 1 }), time: fc.integer({ min: 0, max: maxTime }) }) as fc.Arbitrary<Op>,
+      { maxLength, size: 'max' },
     );
-    // Which of the five keys ask to be hot (more than `maxHot` may ask: the rest stay in the heap).
-    const hotness = fc.array(fc.boolean(), { minLength: 5, maxLength: 5 });
+
+  it('moves and cancels keyed events as a reference list of pending events would, hot and far keys too', () => {
+    // What each of the five keys is: plain, hot (more than `maxHot` may ask: the rest stay in the heap), or far.
+    const sorts = fc.array(fc.constantFrom('plain', 'hot', 'far'), { minLength: 5, maxLength: 5 });
     fc.assert(
-      fc.property(ops, hotness, (list, hot) => {
+      fc.property(opsOn(5, 30, 200), sorts, (list, sort) => {
         const q = new EventQueue(2);
-        const keys = hot.map((h) => q.newKey(h));
-        // Reference: pending events as [time, seq, target, key]; the earliest (time, seq) pops first.
-        let pending: [number, number, number, number][] = [];
-        let seq = 0;
-        let target = 0;
-        for (const o of list) {
-          if (o.op === 'push') {
-            q.push(o.time, 0, target);
-            pending.push([o.time, seq++, target++, -1]);
-          } else if (o.op === 'schedule') {
-            q.schedule(keys[o.key], o.time, 0, target);
-            pending = pending.filter((e) => e[3] !== o.key);
-            pending.push([o.time, seq++, target++, o.key]);
-          } else if (o.op === 'cancel') {
-            q.cancel(keys[o.key]);
-            pending = pending.filter((e) => e[3] !== o.key);
-          } else {
-            pending.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-            const first = pending.shift();
-            expect(q.pop()).toBe(first !== undefined);
-            if (first !== undefined) expect([q.poppedTime, q.poppedTarget]).toEqual([first[0], first[2]]);
-          }
-          expect(q.size).toBe(pending.length);
-          expect(q.peekTime()).toBe(pending.length === 0 ? Infinity : Math.min(...pending.map((e) => e[0])));
-          keys.forEach((k, i) => expect(q.pending(k)).toBe(pending.some((e) => e[3] === i)));
-        }
+        agrees(
+          q,
+          sort.map((s) => (s === 'far' ? q.newFarKey() : q.newKey(s === 'hot'))),
+          list,
+        );
       }),
+    );
+  });
+
+  it('keeps the order with more far events out of order than an insertion looks back over (they go in the heap)', () => {
+    // Each timeout earlier than all before it: past `farScan` of them, the rest go in the heap.
+    const q = new EventQueue(2);
+    const n = EventQueue.farScan + 50;
+    const keys = Array.from({ length: n }, () => q.newFarKey());
+    keys.forEach((k, i) => q.schedule(k, 1e6 - 10 * i + (i % 3), 0, i));
+    const order: number[] = [];
+    while (q.pop()) order.push(q.poppedTarget);
+    expect(order).toEqual([...order].sort((a, b) => 1e6 - 10 * a + (a % 3) - (1e6 - 10 * b + (b % 3))));
+    expect(order).toHaveLength(n);
+    // And at random, with some plain keys among them.
+    const m = EventQueue.farScan + 40;
+    fc.assert(
+      fc.property(opsOn(m, 10_000, 600), (list) => {
+        const q = new EventQueue(2);
+        const keys = Array.from({ length: m }, (_, i) => (i % 7 === 0 ? q.newKey() : q.newFarKey()));
+        // Half the operations schedule, so that far more than `farScan` timeouts are pending at once.
+        agrees(q, keys, [...keys.map((_, key) => ({ op: 'schedule' as const, key, time: (key * 7919) % 10_000 })), ...list]);
+      }),
+      { numRuns: 8 },
     );
   });
 });
