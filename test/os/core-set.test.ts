@@ -6,7 +6,7 @@ describe('CoreSet', () => {
   it('answers as a set of numbers scanned for its lowest member, over random adds and deletes up to 300 cores', () => {
     const op = fc.record({ add: fc.boolean(), id: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 299 })) });
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 300, size: 'max' }), (ops) => {
         const s = new CoreSet();
         const model = new Set<number>();
         for (const o of ops) {

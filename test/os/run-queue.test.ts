@@ -16,7 +16,7 @@ describe('RunQueue', () => {
     const vruntime = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom(2.5, 1e9, 1e9 + 0.5));
     const op = fc.oneof(fc.record({ push: fc.constant(true), vruntime }), fc.record({ push: fc.constant(false) }));
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 300, size: 'max' }), (ops) => {
         const q = new RunQueue<Task>();
         const model: Task[] = [];
         let made = 0;

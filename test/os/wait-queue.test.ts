@@ -15,7 +15,7 @@ describe('WaitQueue', () => {
       fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 11 }) }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 200, size: 'max' }), (ops) => {
         const q = new WaitQueue<Item>();
         const model: Item[] = [];
         for (const o of ops) {

@@ -5,7 +5,7 @@ import { TimelineModel } from '../../src/session/timeline-model.js';
 import { SliceFeed, TraceCursor } from '../../src/tui/trace-slice.js';
 
 /** A trace: per step, a time advance and a thread's new view (Vain included). */
-const steps = fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 8 }), fc.boolean()), { minLength: 1, maxLength: 400 });
+const steps = fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 8 }), fc.boolean()), { minLength: 1, maxLength: 400, size: 'max' });
 
 describe('trace slices handed from the engine to the screen', () => {
   it('draw the same timeline as the whole trace, however the frames fall and however much is cut', () => {
