@@ -31,24 +31,24 @@
  */
 import type { PyThread } from '../../interpreter/py-thread.js';
 import { Activity } from '../../interpreter/py-thread.js';
+import { CondVar } from '../../os/cond-var.js';
 import { FutexMutex } from '../../os/futex-mutex.js';
-import { WaitQueue } from '../../os/wait-queue.js';
 import { GilThread, handoverOf, Phase } from '../gil-thread.js';
 import { nextCheckPoint, PlainPython } from '../plain-python.js';
-import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings, type SettingChange } from '../policy.js';
+import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type PolicyName, type ProcessSettings, type SettingChange } from '../policy.js';
 
 /** What the Python 3 GIL keeps per thread. */
 class Py3Thread extends GilThread {
-  /** A `cond_signal` chose this waiter. */
-  signaled = false;
   /** `saved_switchnum`: `switch_number` when this waiter started its timed wait. */
   savedSwitch = 0;
-  /** When the current timed wait runs out, ns. */
-  deadline = 0;
 }
 
+/**
+ * The Python 3 GIL. Variants built on it (the priority GIL) override the protected hooks, each
+ * called where the C they model departs from ceval_gil.h; here they do what 3.9 does.
+ */
 export class Py3Gil implements GilPolicy {
-  readonly name = 'py3' as const;
+  readonly name: PolicyName = 'py3';
   readonly interpreter = 'py3' as const;
   readonly speedFactor = 1;
   readonly interruptibleWaits = true;
@@ -56,20 +56,19 @@ export class Py3Gil implements GilPolicy {
   /** `gil->locked`: whether the GIL is taken. */
   private locked: boolean;
   /** Thread that holds it (or is in a forced drop and still counted as holding). */
-  private owner: PyThread | null;
+  protected owner: PyThread | null;
   /** `gil->last_holder`: last thread that held the GIL; tells a dropper whether anyone took it. */
   private last_holder: PyThread | null;
   /** `gil->switch_number`: GIL switches so far; a waiter only asks for a drop if it is unchanged. */
   private switch_number = 0;
   /** `gil_drop_request` (folded into `eval_breaker` in CPython). */
-  private gil_drop_request = false;
-  /**
-   * Threads in `COND_TIMED_WAIT(gil->cond, ...)`, in the futex's FIFO order. A waiter whose wait
-   * ran out leaves it from wherever it stands, in constant time (a thousand waiters: no search).
-   */
-  private readonly condWaiters = new WaitQueue<PyThread>();
+  protected gil_drop_request = false;
+  /** `gil->cond`: threads in `COND_TIMED_WAIT(gil->cond, ...)`, in the futex's FIFO order. */
+  protected readonly cond: CondVar<PyThread>;
   /** `gil->mutex`: guards the fields above; contended when a waiter and the holder meet. */
   private readonly mutex: FutexMutex<PyThread>;
+  /** `gil->switch_cond`, waited on by a forced drop_gil. */
+  private readonly switch_cond: CondVar<PyThread>;
   /** Thread in `COND_WAIT(gil->switch_cond, ...)` inside a forced drop_gil. */
   private switchWaiter: PyThread | null = null;
   /** Per-thread records, by thread id. */
@@ -78,7 +77,7 @@ export class Py3Gil implements GilPolicy {
   private readonly python: PlainPython;
 
   constructor(
-    private readonly ctx: PolicyContext,
+    protected readonly ctx: PolicyContext,
     private readonly settings: ProcessSettings,
     holder: PyThread | null,
   ) {
@@ -86,6 +85,8 @@ export class Py3Gil implements GilPolicy {
     this.last_holder = holder;
     this.locked = holder !== null;
     this.mutex = new FutexMutex(ctx.engine, ctx.kernel, ctx.profile);
+    this.cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile);
+    this.switch_cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile);
     this.python = new PlainPython(ctx, this, settings, {
       due: (t) => this.gil_drop_request && this.owner === t,
       ticksUntil: (t) => this.ticksUntilCheckPoint(t),
@@ -98,7 +99,7 @@ export class Py3Gil implements GilPolicy {
   }
 
   /** `INTERVAL`: the switch interval, at least 1 µs. */
-  private get interval(): number {
+  protected get interval(): number {
     const i = this.settings.switchIntervalNs;
     return i >= 1000 ? i : 1000;
   }
@@ -131,45 +132,14 @@ export class Py3Gil implements GilPolicy {
    * waiter, releases the mutex, then sleeps.
    */
   private timedWait(t: PyThread): void {
-    const r = this.rec(t);
-    r.savedSwitch = this.switch_number;
-    r.signaled = false;
-    r.deadline = this.ctx.engine.now + this.interval;
-    this.condWaiters.push(t);
+    this.beforeTimedWait(t);
+    this.rec(t).savedSwitch = this.switch_number;
     this.ctx.book.activity(t, Activity.GilWait);
-    this.ctx.kernel.run(t, this.ctx.engine.cost(this.ctx.profile.interpreter.mutexNs), this.condWaitUnlock);
+    this.cond.wait(t, this.mutex, this.interval, this.afterTimedWait);
   }
 
-  private readonly condWaitUnlock = (t: PyThread): void => {
-    const { engine, kernel, profile } = this.ctx;
-    const cost = this.mutex.unlock(t);
-    engine.counters.syscalls.futex_wait_timeout++;
-    kernel.run(t, cost + engine.cost(profile.syscalls.futexWaitEntryNs), this.timedWaitInKernel);
-  };
-
-  private readonly timedWaitInKernel = (t: PyThread): void => {
-    const { engine, kernel, profile } = this.ctx;
+  private readonly afterTimedWait = (t: PyThread, timed_out: boolean): void => {
     const r = this.rec(t);
-    if (r.signaled || r.deadline <= engine.now) {
-      // Signalled before we slept (the futex word changed: EAGAIN), or already past the deadline.
-      if (!r.signaled) t.timedOut = true;
-      kernel.run(t, engine.cost(profile.syscalls.futexWaitReturnNs), this.condWaitRelock);
-      return;
-    }
-    kernel.blockFor(t, r.deadline - engine.now, this.condWaitRelock, engine.cost(profile.syscalls.futexWaitReturnNs));
-  };
-
-  /** pthread_cond_timedwait re-locks the mutex before returning, contended or not. */
-  private readonly condWaitRelock = (t: PyThread): void => {
-    this.mutex.lock(t, this.afterTimedWait);
-  };
-
-  private readonly afterTimedWait = (t: PyThread): void => {
-    const r = this.rec(t);
-    const timed_out = !r.signaled && t.timedOut;
-    if (!r.signaled) this.condWaiters.remove(t);
-    r.signaled = false;
-    t.timedOut = false;
     // /* If we timed out and no switch occurred in the meantime, it is time
     //    to ask the GIL-holding thread to drop it. */
     // if (timed_out && _Py_atomic_load_relaxed(&gil->locked) && gil->switch_number == saved_switchnum) {
@@ -193,7 +163,7 @@ export class Py3Gil implements GilPolicy {
     this.ready(t);
   };
 
-  private SET_GIL_DROP_REQUEST(): void {
+  protected SET_GIL_DROP_REQUEST(): void {
     if (this.gil_drop_request) return;
     this.gil_drop_request = true;
     this.ctx.engine.counters.dropRequests++;
@@ -223,11 +193,9 @@ export class Py3Gil implements GilPolicy {
     book.activity(t, Activity.Python);
     let cost = 0;
     // COND_SIGNAL(gil->switch_cond): wakes a dropper waiting for somebody to take the GIL.
-    const w = this.switchWaiter;
-    if (w !== null) {
+    if (this.switchWaiter !== null) {
       this.switchWaiter = null;
-      engine.counters.syscalls.futex_wake++;
-      cost += kernel.futexWakeCost(kernel.wake(w, t.core));
+      cost += this.switch_cond.signal(t);
     }
     // if (_Py_atomic_load_relaxed(&ceval2->gil_drop_request)) { RESET_GIL_DROP_REQUEST(interp); }
     if (this.gil_drop_request) this.gil_drop_request = false;
@@ -241,6 +209,7 @@ export class Py3Gil implements GilPolicy {
   // ---- drop_gil -------------------------------------------------------------------------------
 
   dropGil(t: PyThread, next: Next): void {
+    this.dropping(t, false);
     const r = this.rec(t);
     r.dropNext = next;
     r.phase = Phase.Drop;
@@ -253,7 +222,7 @@ export class Py3Gil implements GilPolicy {
   }
 
   private readonly dropLocked = (t: PyThread): void => {
-    const { engine, kernel, profile, book } = this.ctx;
+    const { engine, kernel, book } = this.ctx;
     // _Py_atomic_store_relaxed(&gil->last_holder, (uintptr_t)tstate);
     // (done under the mutex here; the C stores it just before locking)
     this.last_holder = t;
@@ -262,21 +231,16 @@ export class Py3Gil implements GilPolicy {
     this.owner = null;
     book.released(t);
     // COND_SIGNAL(gil->cond): wakes one waiter; glibc makes no syscall when nobody waits.
-    let cost = 0;
-    const w = this.condWaiters.shift();
+    const w = this.signalled();
     if (engine.journal !== null) engine.say(t.id, `${t.name}: drop_gil: releases the GIL${w !== undefined ? `, signals cond: wakes ${w.name}` : ' (nobody waits)'}`);
-    if (w !== undefined) {
-      this.rec(w).signaled = true;
-      engine.counters.syscalls.futex_wake++;
-      cost += kernel.futexWakeCost(kernel.wake(w, t.core));
-    }
+    let cost = this.cond.signal(t, w);
     // MUTEX_UNLOCK(gil->mutex);
     cost += this.mutex.unlock(t);
     kernel.run(t, cost, this.afterSignal);
   };
 
   private readonly afterSignal = (t: PyThread): void => {
-    const { engine, kernel, profile } = this.ctx;
+    const { engine } = this.ctx;
     // #ifdef FORCE_SWITCHING
     // if (_Py_atomic_load_relaxed(&ceval2->gil_drop_request) && tstate != NULL) {
     //     /* Not switched yet => wait */
@@ -289,21 +253,10 @@ export class Py3Gil implements GilPolicy {
       if (engine.journal !== null) engine.say(t.id, `${t.name}: nobody has taken the GIL yet: waits on switch_cond (FORCE_SWITCHING)`);
       this.gil_drop_request = false;
       this.switchWaiter = t;
-      engine.counters.syscalls.futex_wait++;
-      kernel.run(t, engine.cost(profile.syscalls.futexWaitEntryNs), this.switchWaitInKernel);
+      this.switch_cond.wait(t, null, Infinity, this.dropDone);
       return;
     }
     this.dropDone(t);
-  };
-
-  private readonly switchWaitInKernel = (t: PyThread): void => {
-    const { engine, kernel, profile } = this.ctx;
-    if (this.switchWaiter !== t) {
-      // Somebody took the GIL (and signalled) before we slept.
-      kernel.run(t, engine.cost(profile.syscalls.futexWaitReturnNs), this.dropDone);
-      return;
-    }
-    kernel.block(t, this.dropDone, engine.cost(profile.syscalls.futexWaitReturnNs));
   };
 
   private readonly dropDone = (t: PyThread): void => {
@@ -338,7 +291,21 @@ export class Py3Gil implements GilPolicy {
     const r = this.rec(t);
     r.checkNext = next;
     r.phase = Phase.Check;
+    this.dropping(t, true);
     this.drop_gil(t);
+  }
+
+  // ---- where a variant departs from ceval_gil.h ------------------------------------------------
+
+  /** At the top of each pass of take_gil's `while (locked)` loop, before the timed wait. */
+  protected beforeTimedWait(_t: PyThread): void {}
+
+  /** `t` is about to drop the GIL: for I/O or at its end (`forced` false), or at a check point because of a drop request. */
+  protected dropping(_t: PyThread, _forced: boolean): void {}
+
+  /** The waiter `COND_SIGNAL(gil->cond)` wakes (undefined: nobody waits): the longest waiting. */
+  protected signalled(): PyThread | undefined {
+    return this.cond.waiters.first();
   }
 
   runPython(t: PyThread): void {
@@ -368,16 +335,15 @@ export class Py3Gil implements GilPolicy {
     return handoverOf(this.records, this.owner);
   }
 
-
   view(): GilView {
-    const v = emptyView('py3');
+    const v = emptyView(this.name);
     v.holder = this.owner === null ? -1 : this.owner.id;
-    v.waiters = this.condWaiters.length;
+    v.waiters = this.cond.waiters.length;
     v.switchIntervalNs = this.settings.switchIntervalNs;
     v.pendingCalls = this.settings.pendingCalls;
     let earliest = Infinity;
-    for (const w of this.condWaiters) {
-      const d = this.rec(w).deadline;
+    for (const w of this.cond.waiters) {
+      const d = this.cond.deadlineOf(w);
       if (d < earliest) earliest = d;
     }
     v.timeoutLeftNs = earliest === Infinity ? null : Math.max(0, earliest - this.ctx.engine.now);
