@@ -93,10 +93,26 @@ export interface GilView {
   dropRequest: boolean;
   /** Python 3: `switch_number`. */
   switchNumber: number | null;
+  // Fields only some policies have are left out of the others' views (absent, not null), so a
+  // snapshot of py2, py3 or free-threaded reads exactly as before they existed.
+  /** Priority GIL: whether the holder is marked CPU-bound (null when nobody holds it, or another policy). */
+  holderCpuBound?: boolean | null;
+  /** Priority GIL: waiters not marked CPU-bound, which take the GIL from a CPU-bound holder at once. */
+  urgentWaiters?: number | null;
+  /** BFS: what is left of the holder's time slice (`bfs_slice` less its running time), ns. */
+  sliceLeftNs?: number | null;
+  /** BFS: the slice a thread gets when its last one is used up (`rr_interval`), ns. */
+  sliceNs?: number | null;
+  /** BFS: the earliest waiter's virtual deadline less the scheduler's clock (`bfs_python_time`), ns: negative once expired. */
+  nextDeadlineNs?: number | null;
 }
 
-/** The GIL policies gil-top simulates (the registry in `registry.ts` builds them). */
-export const policyNames = ['py2', 'py3', 'free-threaded'] as const;
+/**
+ * The GIL policies gil-top simulates (the registry in `registry.ts` builds them), in the order the
+ * dashboard's `p` cycles through them. New names go at the end: a session file stores a policy as
+ * its index here.
+ */
+export const policyNames = ['py2', 'py3', 'free-threaded', 'priority', 'bfs'] as const;
 export type PolicyName = (typeof policyNames)[number];
 
 /**

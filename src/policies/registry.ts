@@ -1,7 +1,9 @@
+import { BfsGil } from './bfs.js';
 import { FreeThreaded } from './free-threaded.js';
 import type { PyThread } from '../interpreter/py-thread.js';
 import type { GilPolicy, PolicyContext, PolicyName, ProcessSettings } from './policy.js';
 import { Py2Gil } from './py2/gil.js';
+import { PriorityGil } from './priority.js';
 import { Py3Gil } from './py3/gil.js';
 
 /** Builds a GIL of a policy for a process whose settings are `settings`, held by `holder` (or free). */
@@ -12,4 +14,6 @@ export const policies: Readonly<Record<PolicyName, PolicyFactory>> = {
   py2: (ctx, settings, holder) => new Py2Gil(ctx, settings, holder),
   py3: (ctx, settings, holder) => new Py3Gil(ctx, settings, holder),
   'free-threaded': (ctx, settings) => new FreeThreaded(ctx, settings),
+  priority: (ctx, settings, holder) => new PriorityGil(ctx, settings, holder),
+  bfs: (ctx, settings, holder) => new BfsGil(ctx, settings, holder),
 };

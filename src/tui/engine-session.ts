@@ -413,7 +413,9 @@ export class EngineSession {
           const ticks = clamp(nextStep(checkIntervalSteps, cur, dir), limits.checkInterval.min, limits.checkInterval.max);
           this.loop.act({ type: 'checkInterval', ticks });
           this.say(`check interval -> ${ticks} ticks ${at()}`);
-        } else if (sim.policy === 'py3') {
+        } else if (sim.policy === 'bfs') {
+          this.say("bfs's slice is the patch's constant, 10 ms: no interval to change (p cycles the policy)");
+        } else if (sim.policy !== 'free-threaded') {
           const cur = sim.snapshot().switchIntervalNs / 1e9;
           const s = clamp(nextStep(switchIntervalSteps, cur, dir), limits.switchInterval.min, limits.switchInterval.max);
           this.loop.act({ type: 'switchInterval', ns: Math.round(s * 1e9) });

@@ -1,6 +1,6 @@
 import { fit, fmtCount, fmtDuration } from './format.js';
 import { colorOf, type GilLine, type Segment } from './view-model.js';
-import type { ProcessSnapshot, Snapshot } from '../model/index.js';
+import type { GilView, ProcessSnapshot, Snapshot } from '../model/index.js';
 
 /** Width of the GIL panel's labels. */
 export const GIL_LABEL_WIDTH = 13;
@@ -42,6 +42,12 @@ function signalLine(snap: Snapshot, p: ProcessSnapshot): Segment[] {
   return [{ text: 'PENDING: ', color: 'redBright' }, { text: 'main', color: colorOf(m.id), bold: true }, { text: ` ${doing}`, color: 'redBright' }];
 }
 
+/** The priority GIL's classes: whether the holder is marked CPU-bound, and how many waiters are not (they preempt it). */
+function priorityLine(g: GilView): GilLine {
+  const holder = g.holderCpuBound === null ? [{ text: 'nobody holds it' }] : [{ text: g.holderCpuBound ? 'CPU-bound' : 'I/O-bound', color: g.holderCpuBound ? 'yellow' : 'green', bold: true }];
+  return { label: 'holder is', value: [...holder, { text: `   I/O waiters ${g.urgentWaiters ?? 0}` }] };
+}
+
 /** GIL switches per simulated second over the window from `base` (since the start without one). */
 export function switchRate(snap: Snapshot, base: Snapshot | undefined): number {
   if (base === undefined) return snap.now > 0 ? snap.counters.gilSwitches / (snap.now / 1e9) : 0;
@@ -51,7 +57,9 @@ export function switchRate(snap: Snapshot, base: Snapshot | undefined): number {
 /**
  * The GIL panel, `width` columns wide: the holder; under py2 `_Py_Ticker` counting down to the
  * next check, the semaphore and a pending signal; under py3 the waiter's timed wait, the drop
- * request and `switch_number`; under free-threaded what is gone; switches per simulated second.
+ * request and `switch_number` (under priority also the holder's class); under bfs the holder's slice,
+ * the next waiter's virtual deadline and the preempt flag; under free-threaded what is gone;
+ * switches per simulated second.
  */
 export function gilView(snap: Snapshot, base: Snapshot | undefined, width: number): GilLine[] {
   const valueWidth = width - GIL_LABEL_WIDTH;
@@ -94,6 +102,21 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
       switches,
     ];
   }
+  if (g.policy === 'bfs') {
+    const slice = g.sliceNs ?? 0;
+    const left = g.sliceLeftNs ?? null;
+    const text = left === null ? `${'-'.padStart(9)} / ${fmtDuration(slice)} ` : `${fmtDuration(Math.max(0, left))} / ${fmtDuration(slice)} `;
+    const d = g.nextDeadlineNs ?? null;
+    return [
+      holder,
+      { label: 'slice left', value: left === null ? [{ text }] : [{ text }, { text: gauge(left / slice, Math.min(12, valueWidth - text.length)), color: 'yellow' }] },
+      { label: 'deadline', value: [{ text: d === null ? 'nobody waits' : d < 0 ? `next expired ${fmtDuration(-d).trim()} ago` : `next in ${fmtDuration(d).trim()}` }, { text: ' (virtual)' }] },
+      g.pendingCalls || p.interrupted
+        ? { label: 'signal', value: signalLine(snap, p) }
+        : { label: 'preempt', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   forced ${fmtCount(snap.counters.forcedSwitches)}` }] },
+      switches,
+    ];
+  }
   const interval = g.switchIntervalNs ?? snap.switchIntervalNs;
   const left = g.timeoutLeftNs;
   const wait = left === null ? '' : `${fmtDuration(left)} / ${fmtDuration(interval)} `;
@@ -104,6 +127,7 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
       value: left === null ? [{ text: `${'-'.padStart(9)} / ${fmtDuration(interval)} nobody waits` }] : [{ text: wait }, { text: gauge(left / interval, Math.min(12, valueWidth - wait.length)), color: 'yellow' }],
     },
     { label: 'drop request', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   switch_number ${g.switchNumber ?? '-'}` }] },
+    ...(g.policy === 'priority' ? [priorityLine(g)] : []),
     // A pending signal (or the KeyboardInterrupt it raised) takes the place of the forced drops.
     g.pendingCalls || p.interrupted ? { label: 'signal', value: signalLine(snap, p) } : { label: 'forced', value: [{ text: `${fmtCount(snap.counters.forcedSwitches, 11)} drops` }] },
     switches,

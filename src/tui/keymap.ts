@@ -1,3 +1,5 @@
+import { policyNames } from '../model/index.js';
+
 /** What a key does; the controller carries it out. */
 export type KeyAction =
   | 'quit'
@@ -64,7 +66,7 @@ export const keymap: readonly KeyBinding[] = [
   { inputs: [',', 'm'], label: ', m', description: 'step one simulated millisecond (pauses first)', action: 'stepMillisecond' },
   { inputs: ['+', '='], label: '+', footer: 'speed', footerKey: '+-', footerRank: 4, description: 'speed up (up to "max": as fast as the engine runs)', action: 'faster' },
   { inputs: ['-', '_'], label: '-', description: 'slow down (to 0.000001x: a py2 check every couple of seconds)', action: 'slower' },
-  { inputs: ['p'], label: 'p', footer: 'policy', footerRank: 5, description: 'cycle the policy: py2 -> py3 -> free-threaded (finished: next run)', action: 'cyclePolicy' },
+  { inputs: ['p'], label: 'p', footer: 'policy', footerRank: 5, description: `cycle ${policyNames.join(', ')} (finished: next run)`, action: 'cyclePolicy' },
   { inputs: ['v'], label: 'v', description: 'compare view: each policy on this preset, latency curves overlaid', action: 'compare' },
   { inputs: ['i'], label: 'i', description: 'lower the interval (py2 check interval, py3 switch interval)', action: 'intervalDown' },
   { inputs: ['I'], label: 'I', footer: 'interval', footerRank: 9, description: 'raise the interval (py2 check interval, py3 switch interval)', action: 'intervalUp' },

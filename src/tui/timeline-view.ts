@@ -45,6 +45,8 @@ const policyViews: Record<PolicyName, number[]> = {
   py2: [ThreadView.Run, ThreadView.Wait, ThreadView.Vain],
   py3: [ThreadView.Run, ThreadView.Wait],
   'free-threaded': [ThreadView.Run],
+  priority: [ThreadView.Run, ThreadView.Wait],
+  bfs: [ThreadView.Run, ThreadView.Wait],
 };
 
 /**

@@ -34,7 +34,7 @@ describe('gil-top compare', () => {
   });
 
   it.each([
-    [['--policies', 'py2,nogil'], '--policies: unknown policy "nogil" (known: py2, py3, free-threaded)'],
+    [['--policies', 'py2,nogil'], '--policies: unknown policy "nogil" (known: py2, py3, free-threaded, priority, bfs)'],
     [['--policies', 'py2,,py3'], '--policies: "py2,,py3" has an empty name (write e.g. py2,py3)'],
     [['--policies', 'py3,py3'], '--policies: "py3" is given twice'],
     [['--policy', 'py3'], '--policy does not apply to "compare"'],

@@ -49,7 +49,7 @@ describe('gil-top sweep', () => {
     [['--param', 'cores=4..1'], '--param cores=4..1: the range is empty (4 is not below 1)'],
     [['--param', 'cores=1..300'], '--param cores=1..300: 300 is out of range for cores (1 to 256)'],
     [['--param', 'switch-interval=0.001..1', '--steps', '600'], 'sweep: 600 points x 1 policy = 600 runs, more than 500; use fewer --steps'],
-    [['--param', 'cores=1,2', '--policies', 'py2,gil9'], '--policies: unknown policy "gil9" (known: py2, py3, free-threaded)'],
+    [['--param', 'cores=1,2', '--policies', 'py2,gil9'], '--policies: unknown policy "gil9" (known: py2, py3, free-threaded, priority, bfs)'],
     [['--param', 'cores=1,2', '--cores', '2'], '--cores and --param cores: give one'],
     [[], 'sweep needs --param NAME=LO..HI (e.g. --param switch-interval=0.0001..0.02)'],
   ])('refuses %j with one line and status 2', async (args, message) => {

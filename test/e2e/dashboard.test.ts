@@ -70,7 +70,7 @@ describe.skipIf(!hasTmux || !built)('gil-top in a real terminal (tmux)', () => {
 
     tmux('send-keys', '-t', session, '?');
     s = await until((x) => x.includes('Help (Esc'));
-    expect(s).toContain('p        cycle the policy: py2 -> py3 -> free-threaded');
+    expect(s).toContain('p        cycle py2, py3, free-threaded, priority, bfs (finished: next run)');
 
     tmux('send-keys', '-t', session, 'Escape');
     tmux('send-keys', '-t', session, 'q');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/model/simulation.js';
+import { policyNames } from '../../src/model/index.js';
 import { articleProfile, config, countdownThread } from '../helpers.js';
 
 describe('swapping the policy', () => {
@@ -38,5 +39,20 @@ describe('swapping the policy', () => {
     expect(sim.finished).toBe(true);
     const ticks = articleProfile.interpreter.py2TicksPerIteration.countdown;
     expect(sim.pythonTicksDone().slice(0, 2)).toEqual([300_000 * ticks, 300_000 * ticks]);
+  });
+
+  it('survives every policy in turn, a swap every microsecond, with an I/O thread among CPU-bound ones (priority and bfs included)', () => {
+    const io = { name: 'io', program: [{ op: 'repeat' as const, times: 40, body: [{ op: 'sleep' as const, us: 150 }, { op: 'loop' as const, kind: 'fib' as const, iterations: 30 }] }] };
+    const sim = new Simulation(config({ policy: 'py3', cores: 2, threads: [countdownThread('a', 200_000), countdownThread('b', 300_000), io] }));
+    let i = 0;
+    for (let t = 1000; t < 20e6 && !sim.finished; t += 997) {
+      sim.runUntil(t);
+      sim.apply({ type: 'policy', policy: policyNames[i++ % policyNames.length] });
+      expect(sim.invariantViolation()).toBeNull();
+    }
+    sim.runToEnd();
+    expect(sim.finished).toBe(true);
+    const ticks = articleProfile.interpreter.py2TicksPerIteration;
+    expect(sim.pythonTicksDone()).toEqual([200_000 * ticks.countdown, 300_000 * ticks.countdown, 40 * 30 * ticks.fib]);
   });
 });

@@ -48,7 +48,7 @@ describe('the dashboard app, key by key', () => {
     expect((await press('-')).split('\n')[0]).toContain('speed 0.05x');
   });
 
-  it('p cycles the policy py2 -> py3 -> free-threaded -> py2, and the GIL panel follows', async () => {
+  it('p cycles the policy py2 -> py3 -> free-threaded -> priority -> bfs -> py2, and the GIL panel follows', async () => {
     const { press } = await open();
     let s = await press('p');
     expect(s.split('\n')[0]).toContain('policy py3 ');
@@ -57,6 +57,13 @@ describe('the dashboard app, key by key', () => {
     s = await press('p');
     expect(s.split('\n')[0]).toContain('policy free-threaded ');
     expect(s).toContain('GIL          none (free-threaded)');
+    s = await press('p');
+    expect(s.split('\n')[0]).toContain('policy priority ');
+    expect(s).toMatch(/holder is +(CPU-bound|I\/O-bound|nobody holds it) +I\/O waiters \d/);
+    s = await press('p');
+    expect(s.split('\n')[0]).toContain('policy bfs ');
+    expect(s).toContain('slice left');
+    expect(s).toMatch(/deadline +(nobody waits|next (in|expired))/);
     s = await press('p');
     expect(s.split('\n')[0]).toContain('policy py2 ');
     expect(s).toContain('_Py_Ticker');
@@ -136,7 +143,7 @@ describe('the dashboard app, key by key', () => {
     const { press } = await open();
     let s = await press('?');
     expect(s).toContain('Help (Esc or ? closes');
-    expect(s).toContain('p        cycle the policy: py2 -> py3 -> free-threaded');
+    expect(s).toContain('p        cycle py2, py3, free-threaded, priority, bfs (finished: next run)');
     expect(s).toContain('r        record the session, or stop (to gil-top-PRESET-TIME.jsonl here)');
     s = await press('\x1b');
     expect(s).not.toContain('Help (Esc');

@@ -75,7 +75,7 @@ describe('the compare view', () => {
     await tick();
     app.stdin.write('v');
     for (let i = 0; i < 40 && !plain(app.lastFrame()).includes('compare: '); i++) await tick(50);
-    expect(plain(app.lastFrame())).toContain('compare: echo-fib-py3 under py2, py3, free-threaded (1 core, seed 1; each run from the start');
+    expect(plain(app.lastFrame())).toContain('compare: echo-fib-py3 under py2, py3, free-threaded, priority, bfs (1 core, seed 1;');
     const t0 = controller.driver.sim.now;
     for (let i = 0; i < 100 && !plain(app.lastFrame()).includes('free-threaded  '); i++) await tick(50);
     const screen = plain(app.lastFrame());

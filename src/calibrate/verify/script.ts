@@ -25,6 +25,7 @@ export function inexpressible(preset: Preset, t: ScriptTarget): string[] {
   if (preset.policy === 'py2' && major !== 2) out.push(`policy py2 needs a Python 2 interpreter (this one is ${t.version})`);
   if (preset.policy === 'py3' && (major !== 3 || t.freeThreaded)) out.push(`policy py3 needs a Python 3 with a GIL (this one is ${t.version}${t.freeThreaded ? ', free-threaded' : ''})`);
   if (preset.policy === 'free-threaded' && !t.freeThreaded) out.push(`policy free-threaded needs a free-threaded build (python3.13t or later with the GIL off; this one is ${t.version} with a GIL)`);
+  if (preset.policy === 'priority' || preset.policy === 'bfs') out.push(`policy ${preset.policy} (${preset.policy === 'bfs' ? 'a patch on bpo-7946' : "Beazley's 2010 proposal"}) never shipped in a CPython release: no interpreter runs it`);
   if (preset.cores > t.cpus) out.push(`${preset.cores} cores: this machine lets gil-top pin to ${t.cpus} CPU${t.cpus > 1 ? 's' : ''}`);
   const opened = (ops: OpSpec[], inRepeat: boolean, who: string): void =>
     ops.forEach((op) => {
