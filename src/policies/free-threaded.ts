@@ -59,8 +59,8 @@ export class FreeThreaded implements GilPolicy {
   }
 
   /**
-   * Threads running Python (or a C call) must take the next policy's GIL before they go on: a
-   * loop goes on from where it stands, a C call with what is left of it.
+   * Threads running Python (or a C call, or the interpreter's C code) must take the next policy's
+   * GIL before they go on: a loop goes on from where it stands, C code with what is left of it.
    */
   handover(threads: readonly PyThread[]): Handover[] {
     const { kernel } = this.ctx;
@@ -71,7 +71,9 @@ export class FreeThreaded implements GilPolicy {
         out.push({ t, at: 'running', next: this.ctx.resume });
         continue;
       }
-      if (t.activity !== Activity.CCall) continue;
+      // A C call, or the interpreter's own C code between two operations (a new thread setting
+      // `_started` after its bootstrap took the GIL): it goes on with what is left of it.
+      if (t.activity !== Activity.CCall && t.activity !== Activity.Python) continue;
       const left = t.burstLeft - kernel.burstDone(t);
       const returned = t.next as Next;
       out.push({ t, at: 'running', next: (t) => kernel.run(t, left, returned) });

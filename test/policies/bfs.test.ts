@@ -37,6 +37,7 @@ describe('the BFS GIL (Nir Aides, bpo-7946)', () => {
     // when the waiter queues (bfs_check_depleted) and at each of the waiter's two 5.5 ms timeouts,
     // the last one after 11 ms finding the 10 ms slice spent.
     expect(b.counters.forcedSwitches - a.counters.forcedSwitches).toBe(switches);
-    expect(b.counters.checks - a.counters.checks).toBe(3 * switches);
+    // (The window's ends can cut a turn: within a look or two of three a switch.)
+    expect(Math.abs(b.counters.checks - a.counters.checks - 3 * switches)).toBeLessThanOrEqual(2);
   });
 });

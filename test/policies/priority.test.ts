@@ -17,10 +17,13 @@ describe("the priority GIL (Beazley, PyCon 2010)", () => {
   });
 
   it('between two CPU-bound threads it is Python 3: a switch about every switch interval', () => {
-    const sim = new Simulation(config({ policy: 'priority', cores: 2, threads: [countdownThread('a', 2_000_000), countdownThread('b', 2_000_000)] }));
-    sim.runToEnd();
-    const c = sim.snapshot().counters;
-    const holdNs = sim.finishedAt / c.gilSwitches;
+    const sim = new Simulation(config({ policy: 'priority', cores: 2, threads: [countdownThread('a', 10_000_000), countdownThread('b', 10_000_000)] }));
+    // Past the start (the main thread starting both), every thread is CPU-bound.
+    sim.runUntil(50e6);
+    const a = sim.snapshot();
+    sim.runUntil(550e6);
+    const b = sim.snapshot();
+    const holdNs = (b.now - a.now) / (b.counters.gilSwitches - a.counters.gilSwitches);
     expect(holdNs).toBeGreaterThan(0.95 * 5e6);
     expect(holdNs).toBeLessThan(1.15 * 5e6);
   });
