@@ -19,10 +19,14 @@ export function scalePreset(policy: 'py2' | 'py3', cores: number, threads: numbe
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
-/** Events per wall second and per CPU second over `events` events, once the first fifth of that (threads starting up) has run untimed. */
+/**
+ * Events per wall second and per CPU second over `events` events, once half as many have run
+ * untimed: the start-up, a thousand threads queued on the run queues until they block on the
+ * GIL, takes about 500,000 events at 256 x 1000 and runs at a fifth of the pace that follows.
+ */
 function rate(p: Preset, events: number): { wall: number; cpu: number } {
   const sim = new Simulation(configFor(p));
-  sim.runUntil(Infinity, events / 5);
+  sim.runUntil(Infinity, events / 2);
   const e0 = sim.events;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
