@@ -16,6 +16,8 @@ export class Engine {
   now = 0;
   /** Events run so far. */
   events = 0;
+  /** Instant of the last event run (the clock may have moved on since with nothing to do). */
+  lastEventAt = 0;
   /** Set once the run is over: nothing more is run. */
   halted = false;
   /** Events not yet run. */
@@ -73,6 +75,7 @@ export class Engine {
     if (!q.pop()) return false;
     this.now = q.poppedTime;
     this.events++;
+    this.lastEventAt = this.now;
     this.handlers[q.poppedKind](q.poppedTarget);
     return true;
   }
@@ -92,6 +95,7 @@ export class Engine {
       handlers[q.poppedKind](q.poppedTarget);
       n++;
     }
+    if (n > 0) this.lastEventAt = this.now;
     // The clock moves to `time` only if no event at or before it is left (maxEvents can stop early).
     if (!this.halted && time !== Infinity && time > this.now && q.peekTime() > time) this.now = time;
     return n;

@@ -42,6 +42,8 @@ export class Runner {
   private readonly delayedStart: number;
   /** `threading`'s start, join and shutdown. */
   readonly threading: Threading;
+  /** Bytes a connection holds unread before a `send` blocks (both buffers; unbounded for a session recorded without them). */
+  private readonly bufferBytes: number;
 
   constructor(
     private readonly host: RunnerHost,
@@ -51,6 +53,8 @@ export class Runner {
     this.deliver = host.engine.on((id) => this.onDeliver(id));
     this.delayedStart = host.engine.on((id) => this.start(this.threads[id]));
     this.threading = new Threading(host, (t) => this.launch(t), this.step);
+    const b = host.profile.sockets;
+    this.bufferBytes = b === undefined ? Infinity : b.sendBufferBytes + b.receiveBufferBytes;
   }
 
   /** Starts a thread now, or after its start delay. A Python thread first takes its GIL (PyEval_AcquireThread). */
@@ -211,7 +215,7 @@ export class Runner {
     const { engine, kernel, profile } = this.host;
     const s = profile.syscalls;
     const c = engine.counters.syscalls;
-    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${syscallText(t, ins.code, ins.n, ins.socket)}`);
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${syscallText(t, ins.code, ins.n, ins.socket, this.bufferBytes)}`);
     this.host.setActivity(t, ins.code === Ins.Sleep ? Activity.Sleep : Activity.Io);
     switch (ins.code) {
       case Ins.Sleep:
@@ -242,10 +246,16 @@ export class Runner {
         }
         return;
       }
-      case Ins.Send:
+      case Ins.Send: {
         c.send++;
-        kernel.run(t, engine.cost(s.sendNs), this.sent);
+        const end = t.ends.get(ins.socket)!;
+        if (end.queued < this.bufferBytes) kernel.run(t, engine.cost(s.sendNs), this.sent);
+        else {
+          end.writer = t;
+          kernel.block(t, this.sendWoken);
+        }
         return;
+      }
       case Ins.Close:
         c.close++;
         kernel.run(t, engine.cost(s.closeNs), this.closed);
@@ -269,10 +279,26 @@ export class Runner {
 
   private readonly received = (t: PyThread): void => {
     const ins = t.program.code[t.pc - 1];
-    const bytes = t.ends.get(ins.socket)!.inbox.shift()!;
+    const end = t.ends.get(ins.socket)!;
+    const bytes = end.inbox.shift()!;
     t.lastRecv = bytes;
     if (bytes === 0) t.pc = ins.jump; // end of file: `if not data: break`
-    this.ioDone(t);
+    const from = end.peer;
+    from.queued -= bytes;
+    const w = from.writer;
+    if (w !== null && from.queued < this.bufferBytes) {
+      // The writer asleep in send has room again. It may preempt this thread on its core: this
+      // one goes on once it is back on one.
+      if (this.host.engine.journal !== null) this.host.engine.say(w.id, `${w.name}: ${t.name}'s recv on ${ins.socket} made room in the full buffers: its send goes on`);
+      from.writer = null;
+      this.host.kernel.wake(w);
+      this.host.kernel.run(t, 0, this.ioDone);
+    } else this.ioDone(t);
+  };
+
+  /** A writer woken in a full `send`: the buffers have room, its bytes go. */
+  private readonly sendWoken = (t: PyThread): void => {
+    this.host.kernel.run(t, this.host.engine.cost(this.host.profile.syscalls.sendNs), this.sent);
   };
 
   private readonly sent = (t: PyThread): void => {
@@ -287,6 +313,7 @@ export class Runner {
   };
 
   private transmit(from: Connection, bytes: number): void {
+    from.queued += bytes;
     const to = from.peer;
     to.inFlight.push(bytes);
     this.host.engine.after(this.host.profile.syscalls.loopbackLatencyNs, this.deliver, to.id);
@@ -299,6 +326,16 @@ export class Runner {
     this.wakeReader(end);
   }
 
+  /** Threads asleep on a socket and what they wait for, in words (for a run that cannot go on). */
+  socketWaits(): string[] {
+    const out: string[] = [];
+    for (const end of this.ends) {
+      if (end.writer !== null) out.push(`${end.writer.name} in send on ${end.socket} (${end.queued.toLocaleString('en-US')} bytes unread fill the buffers)`);
+      if (end.reader !== null) out.push(`${end.reader.name} in ${end.connected ? 'recv' : 'accept'} on ${end.socket}`);
+    }
+    return out;
+  }
+
   private wakeReader(end: Connection): void {
     const r = end.reader;
     if (r !== null) {
@@ -308,8 +345,8 @@ export class Runner {
   }
 }
 
-/** A system call in words, for the narration. */
-function syscallText(t: PyThread, code: number, n: number, socket: string): string {
+/** A system call in words, for the narration (`bufferBytes`: what a connection holds unread before a send blocks). */
+function syscallText(t: PyThread, code: number, n: number, socket: string, bufferBytes: number): string {
   const gil = t.python ? ' (the GIL released around it)' : '';
   const end = t.ends.get(socket);
   switch (code) {
@@ -322,7 +359,7 @@ function syscallText(t: PyThread, code: number, n: number, socket: string): stri
     case Ins.Recv:
       return `recv on ${socket}${end !== undefined && end.inbox.length > 0 ? ': data is there' : ': blocks until data arrives'}${gil}`;
     case Ins.Send:
-      return `send ${n >= 0 ? n : t.lastRecv} bytes on ${socket}${gil}`;
+      return `send ${n >= 0 ? n : t.lastRecv} bytes on ${socket}${end !== undefined && end.queued >= bufferBytes ? `: ${end.queued.toLocaleString('en-US')} bytes unread fill the buffers, it blocks until the peer reads` : ''}${gil}`;
     default:
       return `close ${socket}${gil}`;
   }

@@ -184,6 +184,24 @@ export class Simulation {
     return this.engine.events;
   }
 
+  /**
+   * Whether the run can never go on: it has not finished and no event is left (threads asleep
+   * with nobody to wake them: a writer whose reader never reads, a reader nobody writes to).
+   */
+  get deadlocked(): boolean {
+    return !this.finished && this.engine.queue.size === 0;
+  }
+
+  /** Instant of the last event run (with nothing left to happen, when the run stopped moving). */
+  get lastEventAt(): number {
+    return this.engine.lastEventAt;
+  }
+
+  /** Threads asleep on a socket and what they wait for, in words (for a deadlocked run's report). */
+  socketWaits(): string[] {
+    return this.runner.socketWaits();
+  }
+
   /** Instant of the next pending event (Infinity when none). */
   nextEventTime(): number {
     return this.engine.queue.peekTime();

@@ -19,6 +19,8 @@ export const profileLimits = {
   iterationNs: { min: 0.01, max: 1e6 },
   jitter: { min: 0, max: 0.9 },
   freeThreadedOverhead: { min: 0, max: 10 },
+  /** A socket buffer, bytes: 1 byte to 1 GiB. */
+  bufferBytes: { min: 1, max: 2 ** 30 },
 } as const;
 
 /** A whole number of nanoseconds within `profileLimits.ns` (or other bounds). */
@@ -30,6 +32,11 @@ export const iterationNs = () =>
 const jitter = z.number().min(profileLimits.jitter.min, 'must be at least 0').max(profileLimits.jitter.max, 'must be at most 0.9');
 const overhead = z.number().min(profileLimits.freeThreadedOverhead.min, 'must be at least 0').max(profileLimits.freeThreadedOverhead.max, 'must be at most 10');
 const ns = nsNumber();
+const bufferBytes = z
+  .number()
+  .min(profileLimits.bufferBytes.min, 'must be at least 1 byte')
+  .max(profileLimits.bufferBytes.max, `must be at most ${profileLimits.bufferBytes.max} bytes`)
+  .int('must be a whole number of bytes');
 /** Python 2 ticks per loop iteration: a positive count, possibly an average (fib: 5.5 per call). */
 const ticksPerIteration = z.number().positive('must be positive').max(1000, 'must be at most 1000');
 
@@ -105,6 +112,18 @@ const memory = {
   cacheLineTransferNs: ns,
 };
 
+/**
+ * How much a loopback TCP connection holds that its reader has not read (the model's sockets are
+ * loopback TCP: src/interpreter/socket.ts). A writer whose bytes fill both buffers blocks in `send`
+ * until the reader's `recv` makes room.
+ */
+const sockets = {
+  /** The writer's send buffer (SO_SNDBUF): on loopback Linux auto-tunes it to tcp_wmem's maximum at once. */
+  sendBufferBytes: bufferBytes,
+  /** The reader's receive buffer (SO_RCVBUF: tcp_rmem's default; it grows only as the reader reads). */
+  receiveBufferBytes: bufferBytes,
+};
+
 /** Costs inside the interpreter that are plain numbers. */
 const interpreter = {
   /**
@@ -155,6 +174,8 @@ export function profileSchemas(rules: ProfileTextRules = plainRules) {
     scheduler: z.strictObject(scheduler),
     syscalls: z.strictObject(syscalls),
     memory: z.strictObject(memory),
+    /** Absent in sessions recorded before the buffers were bounded: they ran, and replay, unbounded. */
+    sockets: z.strictObject(sockets).optional(),
     interpreter: z.strictObject({
       /** Nanoseconds per iteration of each loop kind (see `src/interpreter/loops.ts`), per interpreter. */
       nsPerIteration: z.record(rules.loopKind, z.strictObject({ py2: iterationNs().optional(), py3: iterationNs().optional() })),
@@ -171,6 +192,7 @@ export function profileSchemas(rules: ProfileTextRules = plainRules) {
     scheduler: z.strictObject(reasonedShape(scheduler)),
     syscalls: z.strictObject(reasonedShape(syscalls)),
     memory: z.strictObject(reasonedShape(memory)),
+    sockets: z.strictObject(reasonedShape(sockets)),
     interpreter: z.strictObject({
       nsPerIteration: z.record(rules.loopKind, z.strictObject({ py2: reasoned(iterationNs()).optional(), py3: reasoned(iterationNs()).optional() })),
       py2TicksPerIteration: z.record(rules.loopKind, reasoned(ticksPerIteration)),

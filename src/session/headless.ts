@@ -19,7 +19,7 @@ export function runHeadless(preset: Preset, overrides: Overrides = {}, budget?: 
   const start = performance.now();
   if (budget === undefined) sim.runUntil(headlessLimitNs);
   else
-    while (!sim.finished && sim.now < headlessLimitNs && !budget.expired()) {
+    while (!sim.finished && !sim.deadlocked && sim.now < headlessLimitNs && !budget.expired()) {
       sim.runUntil(headlessLimitNs, sliceEvents);
       budget.tick(sim);
     }
@@ -28,11 +28,17 @@ export function runHeadless(preset: Preset, overrides: Overrides = {}, budget?: 
 }
 
 /**
- * A summary with why the run stopped before its end (the simulated hour, or the wall-clock
- * budget) and which threads starve for the GIL; unchanged for a run that finished.
+ * A summary with why the run stopped before its end (a deadlock, the simulated hour, or the
+ * wall-clock budget) and which threads starve for the GIL; unchanged for a run that finished.
  */
 export function withStop(summary: RunSummary, sim: Simulation, budget?: WallBudget): RunSummary {
   if (sim.finished) return summary;
+  if (sim.deadlocked) {
+    const waits = sim.socketWaits();
+    const stoppedBy = `a deadlock: nothing was left to happen after t=${(sim.lastEventAt / 1e9).toFixed(6)} s simulated${waits.length > 0 ? `, with ${waits.join(', ')}` : ''}`;
+    // Simulated time ends where the run stopped moving (the clock ran on with nothing to do).
+    return { ...summary, simulatedSeconds: sim.lastEventAt / 1e9, stoppedBy, deadlock: true, starving: [] };
+  }
   if (budget !== undefined) budget.watch.observe(sim.snapshot());
   const stoppedBy = sim.now >= headlessLimitNs ? `the ${headlessLimitNs / 1e9} s simulated limit` : budget !== undefined ? budget.reason(sim) : 'stopped';
   return { ...summary, stoppedBy, starving: budget?.watch.starving(sim.now) ?? [] };

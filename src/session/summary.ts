@@ -47,6 +47,8 @@ export interface RunSummary {
   clients: ClientSummary[];
   /** Why a run that did not finish stopped (the simulated hour, the wall-clock limit); absent when it finished. */
   stoppedBy?: string;
+  /** Present (true) when the run stopped because nothing was left to happen (`stoppedBy` says who waits for what). */
+  deadlock?: boolean;
   /** Python threads that waited for the GIL and did not get it, when the run did not finish. */
   starving?: Starving[];
 }

@@ -44,7 +44,9 @@ function stopLines(s: RunSummary): string[] {
   const lines = [
     stoppedByWall(s)
       ? `stopped by ${s.stoppedBy} before its end (raise --max-wall to go on)`
-      : `stopped at the ${headlessLimitNs / 1e9} s limit: a thread or client never finishes (mark endless threads "daemon": true)`,
+      : s.deadlock === true
+        ? `stopped by ${s.stoppedBy}`
+        : `stopped at the ${headlessLimitNs / 1e9} s limit: a thread or client never finishes (mark endless threads "daemon": true)`,
   ];
   if (s.starving !== undefined && s.starving.length > 0) lines.push(`starving: ${starvingLine(s.starving)}`);
   return lines;
