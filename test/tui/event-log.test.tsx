@@ -96,7 +96,7 @@ describe('the event log', () => {
     const at = lines.findIndex((l) => l.startsWith('event log ('));
     const entries = lines.slice(at + 1).filter((l) => /^\d+\.\d{9} s {2}/.test(l));
     expect(entries.length).toBeGreaterThanOrEqual(4);
-    for (const e of entries) expect(e).toMatch(/^\d+\.\d{9} s {2}(t1|t2|control|cpu\d)\S*: \S/);
+    for (const e of entries) expect(e).toMatch(/^\d+\.\d{9} s {2}(t1|t2|MainThread|control|cpu\d)\S*: \S/);
     const times = entries.map((e) => Number(e.split(' ')[0]));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(times.at(-1)!).toBeLessThanOrEqual(controller.driver.sim.now / 1e9);
