@@ -19,6 +19,8 @@ export interface GilPort {
    * handler: not in 2.7 (sem_wait is retried on EINTR), yes from 3.2 on (acquire_timed).
    */
   readonly interruptibleWaits: boolean;
+  /** Whether there is a GIL to release and take (for the narration: not in a free-threaded build, nor in a Python 2 process that never started a thread). */
+  readonly exists: boolean;
   /** `take_gil` (PyEval_RestoreThread): `next` runs once `t` holds the GIL. */
   takeGil(t: PyThread, next: Next): void;
   /** `drop_gil` (PyEval_SaveThread) before blocking I/O or at the end: `next` runs once it is released. */

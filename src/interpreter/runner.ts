@@ -64,11 +64,12 @@ export class Runner {
   }
 
   private start(t: PyThread): void {
-    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: starts${t.python ? ' and takes the GIL (PyEval_AcquireThread)' : ''}`);
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: starts${t.python && this.host.gilOf(t).exists ? ' and takes the GIL (PyEval_AcquireThread)' : ''}`);
     this.host.kernel.start(t, this.begin);
   }
 
   private readonly begin = (t: PyThread): void => {
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: runs for the first time, on cpu${t.core}`);
     if (t.python) this.host.gilOf(t).takeGil(t, this.bootstrapped);
     else this.step(t);
   };
@@ -107,16 +108,19 @@ export class Runner {
         case Ins.Loop: {
           const gil = this.host.gilOf(t);
           const kind = loopKinds[ins.kind];
+          if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: runs ${kind.name} for ${ins.n.toLocaleString('en-US')} iterations of Python code`);
           t.work.start(kind, ins.n, ticksPerIteration(this.host.profile, kind));
           t.work.nsPerTick = tickCost(this.host.profile, gil, t.work);
           gil.runPython(t);
           return;
         }
         case Ins.CCall:
+          if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: calls into C for ${ins.n / 1e3} us${this.host.gilOf(t).exists ? ', holding the GIL' : ''}`);
           this.host.setActivity(t, Activity.CCall);
           this.host.kernel.run(t, ins.n, this.cCallReturned);
           return;
         case Ins.Work:
+          if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: computes for ${ins.n / 1e3} us`);
           this.host.setActivity(t, Activity.Work);
           this.host.kernel.run(t, ins.n, this.step);
           return;
@@ -161,11 +165,13 @@ export class Runner {
 
   /** Goes on with a thread's loop under its process's GIL (whichever it is by then). */
   readonly resumePython = (t: PyThread): void => {
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: goes on with its loop (${t.work.ticksLeft.toLocaleString('en-US')} ticks left)`);
     this.host.gilOf(t).runPython(t);
   };
 
   /** Goes on with a thread's loop just past a check, under its process's GIL (whichever it is by then). */
   readonly resumeAfterCheck = (t: PyThread): void => {
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: past the check, back in its loop`);
     this.host.gilOf(t).runPython(t, 'afterCheck');
   };
 
@@ -175,11 +181,13 @@ export class Runner {
       return;
     }
     if (t.isMain && this.threading.shutdown(t, this.threads)) return;
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: ${t.isMain ? 'its script' : 'its run()'} returns`);
     // Its target returned: with the GIL held it releases its lock (joiners wake), then the GIL.
     this.threading.notify(t, 'join', this.release);
   }
 
   private readonly release = (t: PyThread): void => {
+    if (this.host.engine.journal !== null && this.host.gilOf(t).exists) this.host.engine.say(t.id, `${t.name}: releases the GIL for good`);
     this.host.gilOf(t).dropGil(t, this.exit);
   };
 
@@ -195,11 +203,13 @@ export class Runner {
 
   /** Py_BEGIN_ALLOW_THREADS; the system call; Py_END_ALLOW_THREADS. */
   private io(t: PyThread): void {
+    if (t.python && this.host.engine.journal !== null && this.host.gilOf(t).exists) this.host.engine.say(t.id, `${t.name}: releases the GIL for a system call (Py_BEGIN_ALLOW_THREADS)`);
     if (t.python) this.host.gilOf(t).dropGil(t, this.syscall);
     else this.syscall(t);
   }
 
   private readonly ioDone = (t: PyThread): void => {
+    if (t.python && this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: ${this.host.gilOf(t).exists ? 'takes the GIL back (Py_END_ALLOW_THREADS)' : 'back from the system call'}`);
     if (t.python) this.host.gilOf(t).takeGil(t, t.isMain ? this.afterIo : this.step);
     else this.step(t);
   };
@@ -215,7 +225,7 @@ export class Runner {
     const { engine, kernel, profile } = this.host;
     const s = profile.syscalls;
     const c = engine.counters.syscalls;
-    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${syscallText(t, ins.code, ins.n, ins.socket, this.bufferBytes)}`);
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${syscallText(t, ins.code, ins.n, ins.socket, this.bufferBytes, this.host.gilOf(t).exists)}`);
     this.host.setActivity(t, ins.code === Ins.Sleep ? Activity.Sleep : Activity.Io);
     switch (ins.code) {
       case Ins.Sleep:
@@ -228,7 +238,7 @@ export class Runner {
         if (end.connected) kernel.run(t, engine.cost(s.acceptNs), this.ioDone);
         else {
           end.reader = t;
-          kernel.block(t, (t) => kernel.run(t, engine.cost(s.acceptNs), this.ioDone));
+          kernel.block(t, this.acceptWoken);
         }
         return;
       }
@@ -263,8 +273,15 @@ export class Runner {
     }
   };
 
+  private readonly acceptWoken = (t: PyThread): void => {
+    const { engine } = this.host;
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: back on a core in accept: a connection is there`);
+    this.host.kernel.run(t, engine.cost(this.host.profile.syscalls.acceptNs), this.ioDone);
+  };
+
   private readonly connected = (t: PyThread): void => {
     const end = t.ends.get(t.program.code[t.pc - 1].socket)!;
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: connect returns: connected on ${end.socket}`);
     const server = end.peer;
     server.connected = true;
     end.connected = true;
@@ -274,6 +291,7 @@ export class Runner {
   };
 
   private readonly recvWoken = (t: PyThread): void => {
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: back on a core in recv on ${t.program.code[t.pc - 1].socket}: a message is there`);
     this.host.kernel.run(t, this.host.engine.cost(this.host.profile.syscalls.recvNs), this.received);
   };
 
@@ -282,6 +300,7 @@ export class Runner {
     const end = t.ends.get(ins.socket)!;
     const bytes = end.inbox.shift()!;
     t.lastRecv = bytes;
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: recv returns ${bytes === 0 ? 'the end of file (the peer closed): leaves its loop' : `${bytes} bytes`}`);
     if (bytes === 0) t.pc = ins.jump; // end of file: `if not data: break`
     const from = end.peer;
     from.queued -= bytes;
@@ -298,16 +317,20 @@ export class Runner {
 
   /** A writer woken in a full `send`: the buffers have room, its bytes go. */
   private readonly sendWoken = (t: PyThread): void => {
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: back on a core in send: the buffers have room`);
     this.host.kernel.run(t, this.host.engine.cost(this.host.profile.syscalls.sendNs), this.sent);
   };
 
   private readonly sent = (t: PyThread): void => {
     const ins = t.program.code[t.pc - 1];
-    this.transmit(t.ends.get(ins.socket)!, ins.n >= 0 ? ins.n : t.lastRecv);
+    const bytes = ins.n >= 0 ? ins.n : t.lastRecv;
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: send returns: ${bytes} bytes on their way over loopback`);
+    this.transmit(t.ends.get(ins.socket)!, bytes);
     this.ioDone(t);
   };
 
   private readonly closed = (t: PyThread): void => {
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: close returns: the end of file is on its way`);
     this.transmit(t.ends.get(t.program.code[t.pc - 1].socket)!, 0);
     this.ioDone(t);
   };
@@ -322,6 +345,12 @@ export class Runner {
   /** Bytes (or an end of file) arrive at a connection end. */
   private onDeliver(endId: number): void {
     const end = this.ends[endId];
+    const { engine } = this.host;
+    if (engine.journal !== null) {
+      const bytes = end.inFlight[0];
+      const to = end.owner?.name ?? 'the other end';
+      engine.say(end.reader?.id ?? -1, `${end.socket}: ${bytes === 0 ? 'the end of file' : `${bytes} bytes`} arrive${bytes === 0 ? 's' : ''} for ${to}${end.reader === null ? ' (nobody waits in recv yet)' : ''}`);
+    }
     end.inbox.push(end.inFlight.shift()!);
     this.wakeReader(end);
   }
@@ -345,9 +374,9 @@ export class Runner {
   }
 }
 
-/** A system call in words, for the narration (`bufferBytes`: what a connection holds unread before a send blocks). */
-function syscallText(t: PyThread, code: number, n: number, socket: string, bufferBytes: number): string {
-  const gil = t.python ? ' (the GIL released around it)' : '';
+/** A system call in words, for the narration (`bufferBytes`: what a connection holds unread before a send blocks; `hasGil`: whether its process has a GIL to release). */
+function syscallText(t: PyThread, code: number, n: number, socket: string, bufferBytes: number, hasGil: boolean): string {
+  const gil = t.python && hasGil ? ' (the GIL released around it)' : '';
   const end = t.ends.get(socket);
   switch (code) {
     case Ins.Sleep:

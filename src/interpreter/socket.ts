@@ -21,6 +21,8 @@ export class Connection {
   readonly socket: string;
   /** The other end. */
   peer!: Connection;
+  /** Thread that reads and writes this end. */
+  owner: PyThread | null = null;
   /** Messages arrived and unread; a 0 is an end of file. */
   readonly inbox: number[] = [];
   /** Messages sent towards this end and not yet arrived, in order. */

@@ -39,7 +39,7 @@ export class Threading {
   /** `Thread.join()` by `t` (holding the GIL): waits until `target` has stopped. */
   join(t: PyThread, target: PyThread): void {
     const { engine } = this.host;
-    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${target.name}.join()${target.stopped ? ': it has already finished' : ': waits in a lock acquire, the GIL released'}`);
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${target.name}.join()${target.stopped ? ': it has already finished' : `: waits in a lock acquire${this.host.gilOf(t).exists ? ', the GIL released' : ''}`}`);
     this.wait(t, target, 'join');
   }
 
@@ -75,6 +75,7 @@ export class Threading {
   private readonly enter = (t: PyThread): void => {
     const { engine, kernel, profile } = this.host;
     this.host.setActivity(t, Activity.Io);
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${this.host.gilOf(t).exists ? 'the GIL released, ' : ''}enters futex_wait on the lock`);
     kernel.run(t, engine.cost(profile.syscalls.futexWaitEntryNs), this.sleep);
   };
 
@@ -93,6 +94,7 @@ export class Threading {
 
   /** Out of the lock acquire: take the GIL back (Py_END_ALLOW_THREADS), then a pending signal's handler, then on. */
   private readonly woken = (t: PyThread): void => {
+    if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: the lock acquire returns${this.host.gilOf(t).exists ? ': takes the GIL back' : ''}`);
     this.host.gilOf(t).takeGil(t, this.resume);
   };
 

@@ -164,6 +164,8 @@ export class Simulation {
       b.peer = a;
       server.ends.set(name, a);
       client.ends.set(name, b);
+      a.owner = server;
+      b.owner = client;
     }
   }
 

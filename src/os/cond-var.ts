@@ -38,6 +38,8 @@ export class CondVar<T extends Task> {
     private readonly sim: Engine,
     private readonly kernel: Kernel<T>,
     private readonly profile: MachineProfile,
+    /** What the narration calls it (`cond`, `switch_cond`). */
+    private readonly name = 'the condition variable',
   ) {}
 
   /**
@@ -75,6 +77,7 @@ export class CondVar<T extends Task> {
   }
 
   private readonly unlock = (t: T): void => {
+    if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: pthread_cond_${this.deadlines[t.id] === Infinity ? '' : 'timed'}wait unlocks the mutex and enters futex_wait on ${this.name}`);
     this.enter(t, this.mutexes[t.id]!.unlock(t));
   };
 
@@ -93,9 +96,11 @@ export class CondVar<T extends Task> {
     if (this.signaled[id] || deadline <= this.sim.now) {
       // Signalled before we slept (the futex word changed: EAGAIN), or already past the deadline.
       if (!this.signaled[id]) t.timedOut = true;
+      if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: futex_wait on ${this.name} returns at once (${this.signaled[id] ? 'already signalled' : 'its time is already up'})`);
       this.kernel.run(t, back, this.relock);
       return;
     }
+    if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: futex_wait on ${this.name}: sleeps until signalled${deadline === Infinity ? '' : ` or for ${(deadline - this.sim.now) / 1e3} us`}`);
     if (deadline === Infinity) this.kernel.block(t, this.relock, back);
     else this.kernel.blockFor(t, deadline - this.sim.now, this.relock, back);
   };
@@ -103,6 +108,7 @@ export class CondVar<T extends Task> {
   /** pthread_cond_(timed)wait re-locks the mutex before returning, contended or not. */
   private readonly relock = (t: T): void => {
     const m = this.mutexes[t.id];
+    if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: back from the wait on ${this.name} (${this.signaled[t.id] ? 'signalled' : 'timed out'})${m !== null ? ': locks the mutex again' : ''}`);
     if (m !== null) m.lock(t, this.done);
     else this.done(t);
   };

@@ -24,6 +24,8 @@ export class FutexMutex<T extends Task> {
     private readonly sim: Engine,
     private readonly kernel: Kernel<T>,
     private readonly profile: MachineProfile,
+    /** What the narration calls it (`gil->mutex`). */
+    private readonly name = 'the mutex',
   ) {}
 
   /** `pthread_mutex_lock`; `next` runs once `t` holds it. */
@@ -34,15 +36,24 @@ export class FutexMutex<T extends Task> {
       return;
     }
     this.sim.counters.syscalls.futex_wait++;
+    if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: ${this.name} is held by ${this.owner.name}: futex_wait on it`);
     this.kernel.run(t, this.sim.cost(this.profile.syscalls.futexWaitEntryNs), (t) => {
       if (this.owner === null) {
         // Released while we entered the kernel: futex_wait returns EAGAIN; try again.
-        this.kernel.run(t, this.sim.cost(this.profile.syscalls.futexWaitReturnNs), (t) => this.lock(t, next));
+        if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: futex_wait on ${this.name} returns at once (EAGAIN: it was unlocked meanwhile)`);
+        this.kernel.run(t, this.sim.cost(this.profile.syscalls.futexWaitReturnNs), (t) => this.retry(t, next));
         return;
       }
+      if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: sleeps on ${this.name} until ${this.owner.name} unlocks it`);
       this.sleepers.push(t);
-      this.kernel.block(t, (t) => this.lock(t, next), this.sim.cost(this.profile.syscalls.futexWaitReturnNs));
+      this.kernel.block(t, (t) => this.retry(t, next), this.sim.cost(this.profile.syscalls.futexWaitReturnNs));
     });
+  }
+
+  /** Back from futex_wait on the lock: tries it again. */
+  private retry(t: T, next: Continuation<T>): void {
+    if (this.sim.journal !== null) this.sim.say(t.id, `${t.name}: tries ${this.name} again`);
+    this.lock(t, next);
   }
 
   /**

@@ -236,7 +236,10 @@ export class Kernel<T extends Task = Task> {
   private onSliceEnd(coreId: number): void {
     const core = this.cores[coreId];
     const curr = core.curr;
-    if (curr === null || core.rq.length === 0) return;
+    if (curr === null || core.rq.length === 0) {
+      if (this.sim.journal !== null) this.sim.say(curr?.id ?? -1, `cpu${core.id}: scheduler tick: nobody waits for this core`);
+      return;
+    }
     this.account(core);
     const ideal = this.idealSlice(core);
     const ran = this.sim.now - core.sliceStart;
@@ -249,6 +252,8 @@ export class Kernel<T extends Task = Task> {
       return;
     }
     if (resched) core.sliceStart = this.sim.now; // picked again: a new slice
+    if (this.sim.journal !== null)
+      this.sim.say(curr.id, `cpu${core.id}: scheduler tick: ${curr.name} runs on${resched ? ', picked again for a new slice' : ''} (${left.name} waits: CFS finds no reason to switch yet)`);
     this.armSlice(core);
   }
 

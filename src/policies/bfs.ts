@@ -79,6 +79,7 @@ export class BfsGil implements GilPolicy {
   readonly speedFactor = 1;
   /** A 3.x design (the port is on 3.11): a signal interrupts a lock acquire (acquire_timed). */
   readonly interruptibleWaits = true;
+  readonly exists = true;
 
   /** `bfs_mutex`: guards everything below. */
   private readonly mutex: FutexMutex<PyThread>;
@@ -115,8 +116,8 @@ export class BfsGil implements GilPolicy {
     this.owner = holder;
     this.bfs_thread = holder;
     this.last_holder = holder;
-    this.mutex = new FutexMutex(ctx.engine, ctx.kernel, ctx.profile);
-    this.cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile);
+    this.mutex = new FutexMutex(ctx.engine, ctx.kernel, ctx.profile, 'bfs_mutex');
+    this.cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile, 'bfs_cond');
     if (holder !== null) {
       // Swapped in under a running thread: it starts a fresh slice now.
       const r = this.rec(holder);
@@ -209,14 +210,17 @@ export class BfsGil implements GilPolicy {
     }
     this.ctx.book.activity(t, Activity.GilWait);
     const timeout = this.rq.length * RR_INTERVAL_NS * WAIT_SLICES_PER_WAITER;
+    if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: not its turn (${this.bfs_thread?.name ?? 'nobody'} is chosen): waits on bfs_cond for up to ${timeout / 1e3} us`);
     this.cond.wait(t, this.mutex, timeout, this.afterWait);
   };
 
   private readonly afterWait = (t: PyThread, timed_out: boolean): void => {
     const { engine, kernel } = this.ctx;
     // /* Flag running thread to check slice depletion immediately. */
-    if (timed_out) this.setCheckDepleted();
-    else if (this.bfs_thread !== t) {
+    if (timed_out) {
+      if (engine.journal !== null) engine.say(t.id, `${t.name}: its wait timed out: sets bfs_check_depleted`);
+      this.setCheckDepleted();
+    } else if (this.bfs_thread !== t) {
       if (engine.journal !== null) engine.say(t.id, `${t.name}: signalled, but ${this.bfs_thread?.name ?? 'another thread'} snatched the GIL: woken in vain`);
       this.ctx.book.inVain(t);
     }
@@ -233,6 +237,7 @@ export class BfsGil implements GilPolicy {
   };
 
   private readonly afterSpin = (t: PyThread): void => {
+    if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: done spinning: locks bfs_mutex again`);
     this.mutex.lock(t, this.waitTurn);
   };
 
@@ -318,10 +323,13 @@ export class BfsGil implements GilPolicy {
 
   /** `while (bfs_thread_switch == tstate) COND_WAIT(tstate->bfs_cond, bfs_mutex);` then unlock. */
   private readonly waitSwitch = (t: PyThread): void => {
+    const { engine } = this.ctx;
     if (this.bfs_thread_switch === t) {
+      if (engine.journal !== null) engine.say(t.id, `${t.name}: ${this.bfs_thread?.name ?? 'the next thread'} has not taken over yet: waits on bfs_cond`);
       this.cond.wait(t, this.mutex, Infinity, this.waitSwitch);
       return;
     }
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${this.owner?.name ?? 'the next thread'} has taken over: unlocks bfs_mutex`);
     this.ctx.kernel.run(t, this.mutex.unlock(t), this.yieldDone);
   };
 
@@ -329,6 +337,7 @@ export class BfsGil implements GilPolicy {
     const r = this.rec(t);
     if (r.checkNext !== null) {
       // A yield at a check point: bfs_schedule(tstate) again.
+      if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: yielded at a check point: bfs_schedule again`);
       const next = r.checkNext;
       r.checkNext = null;
       this.takeGil(t, next);

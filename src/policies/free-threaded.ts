@@ -19,6 +19,7 @@ export class FreeThreaded implements GilPolicy {
   readonly interpreter = 'py3' as const;
   readonly speedFactor: number;
   readonly interruptibleWaits = true;
+  readonly exists = false;
   /** Python code runs to the end of its loop: no check point ever acts. */
   private readonly python: PlainPython;
 

@@ -1,6 +1,6 @@
 import { Activity, type PyThread } from '../interpreter/py-thread.js';
 import { TaskState } from '../os/task.js';
-import type { GilPolicy, Handover, PolicyContext, PolicyName, ProcessSettings } from './policy.js';
+import type { GilPolicy, Handover, Next, PolicyContext, PolicyName, ProcessSettings } from './policy.js';
 import { policies } from './registry.js';
 
 /**
@@ -19,6 +19,14 @@ export function swapPolicy(ctx: PolicyContext, old: GilPolicy, name: PolicyName,
     holder = null;
   }
   const fresh = policies[name](ctx, settings, holder);
+  // What each thread does first under the new GIL, narrated when it does it.
+  const told =
+    (text: () => string, next: Next): Next =>
+    (t) => {
+      if (ctx.engine.journal !== null) ctx.engine.say(t.id, `${t.name}: ${text()}`);
+      next(t);
+    };
+  const gone = name === 'free-threaded';
   // A GIL that nobody holds under the new policy (free-threading has none) is held no longer.
   if (holder !== null && fresh.holder() !== holder) ctx.book.noGil(holder);
   for (const t of threads) {
@@ -35,17 +43,17 @@ export function swapPolicy(ctx: PolicyContext, old: GilPolicy, name: PolicyName,
         fresh.settle(t);
         ctx.bursts.end(t);
         ctx.book.activity(t, Activity.GilWait);
-        ctx.kernel.redirect(t, (t) => ctx.gilOf(t).takeGil(t, next));
+        ctx.kernel.redirect(t, told(() => `now that there is a GIL (${name}), must take it before it runs Python again`, (t) => ctx.gilOf(t).takeGil(t, next)));
         break;
       case 'holding':
         ctx.book.activity(t, Activity.Python);
-        ctx.kernel.redirect(t, next);
+        ctx.kernel.redirect(t, told(() => (gone ? 'the GIL is gone (free-threaded): runs on without it' : `holds the GIL under ${name} too: goes on`), next));
         break;
       case 'dropping':
-        ctx.kernel.redirect(t, next);
+        ctx.kernel.redirect(t, told(() => `has let the old GIL go: goes on under ${name}`, next));
         break;
       case 'taking':
-        ctx.kernel.redirect(t, (t) => ctx.gilOf(t).takeGil(t, next));
+        ctx.kernel.redirect(t, told(() => (gone ? 'waited for the old GIL: free-threaded has none, it runs on' : `waited for the old GIL: now takes the ${name} one`), (t) => ctx.gilOf(t).takeGil(t, next)));
         break;
     }
   }

@@ -45,6 +45,9 @@ export class Py2Gil implements GilPolicy {
   readonly lockExists: boolean;
   /** Thread that owns the GIL: took it and has not released it for I/O. */
   owner: PyThread | null;
+  get exists(): boolean {
+    return this.lockExists;
+  }
   /** Last thread that took the GIL (to count switches). */
   private lastOwner: PyThread | null;
   /** `_Py_Ticker`: ticks left before the next check (global to the interpreter). */

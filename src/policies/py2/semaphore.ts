@@ -159,7 +159,7 @@ export class Py2Semaphore {
       r.woken = false;
       if (engine.journal !== null) engine.say(t.id, `${t.name}: woken, but ${this.gil.owner?.name ?? 'another thread'} has the GIL again: woken in vain, futex_wait again`);
       this.ctx.book.inVain(t);
-    }
+    } else if (engine.journal !== null) engine.say(t.id, `${t.name}: sem_wait's retry finds the GIL taken again: futex_wait again`);
     this.futexWait(t, line);
   };
 

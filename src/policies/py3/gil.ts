@@ -52,6 +52,7 @@ export class Py3Gil implements GilPolicy {
   readonly interpreter = 'py3' as const;
   readonly speedFactor = 1;
   readonly interruptibleWaits = true;
+  readonly exists = true;
 
   /** `gil->locked`: whether the GIL is taken. */
   private locked: boolean;
@@ -84,9 +85,9 @@ export class Py3Gil implements GilPolicy {
     this.owner = holder;
     this.last_holder = holder;
     this.locked = holder !== null;
-    this.mutex = new FutexMutex(ctx.engine, ctx.kernel, ctx.profile);
-    this.cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile);
-    this.switch_cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile);
+    this.mutex = new FutexMutex(ctx.engine, ctx.kernel, ctx.profile, 'gil->mutex');
+    this.cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile, 'cond');
+    this.switch_cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile, 'switch_cond');
     this.python = new PlainPython(ctx, this, settings, {
       due: (t) => this.gil_drop_request && this.owner === t,
       ticksUntil: (t) => this.ticksUntilCheckPoint(t),
@@ -156,7 +157,8 @@ export class Py3Gil implements GilPolicy {
       if (!timed_out) {
         if (engine.journal !== null) engine.say(t.id, `${t.name}: signalled, but ${this.owner?.name ?? 'another thread'} took the GIL first: woken in vain`);
         this.ctx.book.inVain(t);
-      }
+      } else if (engine.journal !== null && this.switch_number !== r.savedSwitch) engine.say(t.id, `${t.name}: timed out, but the GIL changed hands meanwhile: no drop request, waits again`);
+      else if (engine.journal !== null) engine.say(t.id, `${t.name}: ${this.owner?.name ?? 'another thread'} still holds the GIL: waits again`);
       this.timedWait(t);
       return;
     }
@@ -263,6 +265,7 @@ export class Py3Gil implements GilPolicy {
     const r = this.rec(t);
     if (r.checkNext !== null) {
       // A forced drop at a check point: queue for the GIL again (drop_gil; take_gil).
+      if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: drop_gil is done: take_gil, to run its loop again`);
       const next = r.checkNext;
       r.checkNext = null;
       this.takeGil(t, next);
