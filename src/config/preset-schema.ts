@@ -25,6 +25,7 @@ const opSchema: z.ZodType<OpSpec> = z.lazy(() =>
       op: z.literal('loop'),
       kind: z.string().refine((k) => Object.hasOwn(loopKinds, k), { message: `must be one of: ${Object.keys(loopKinds).join(', ')}` }),
       iterations: z.number().positive('must be positive').max(limits.count.max, 'must be at most 1e12').int('must be a whole number'),
+      shared: printable(64).min(1, 'must name a shared object').optional(),
     }),
     z.strictObject({ op: z.literal('ccall'), us: micros }),
     z.strictObject({ op: z.literal('work'), us: micros }),

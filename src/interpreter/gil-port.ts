@@ -21,6 +21,11 @@ export interface GilPort {
   readonly interruptibleWaits: boolean;
   /** Whether there is a GIL to release and take (for the narration: not in a free-threaded build, nor in a Python 2 process that never started a thread). */
   readonly exists: boolean;
+  /**
+   * What an iteration of `work` costs, ns, when its work alone costs `baseNs` (a loop on a shared
+   * object may cost more); absent: just its work.
+   */
+  iterationNs?(work: PythonWork, baseNs: number): number;
   /** `take_gil` (PyEval_RestoreThread): `next` runs once `t` holds the GIL. */
   takeGil(t: PyThread, next: Next): void;
   /** `drop_gil` (PyEval_SaveThread) before blocking I/O or at the end: `next` runs once it is released. */
@@ -32,9 +37,10 @@ export interface GilPort {
 }
 
 /** Nanoseconds per tick of a thread's current loop under a GIL's interpreter, on the profile's machine. */
-export function tickCost(profile: MachineProfile, gil: Pick<GilPort, 'interpreter' | 'speedFactor'>, work: PythonWork): number {
+export function tickCost(profile: MachineProfile, gil: Pick<GilPort, 'interpreter' | 'speedFactor' | 'iterationNs'>, work: PythonWork): number {
   const kind = work.kind;
   const perIteration = profile.interpreter.nsPerIteration[kind.name]?.[gil.interpreter];
   if (perIteration === undefined) throw new Error(`the machine profile has no cost for ${kind.name} under ${gil.interpreter}`);
-  return (perIteration * gil.speedFactor) / work.ticksPerIteration;
+  const base = perIteration * gil.speedFactor;
+  return (gil.iterationNs === undefined ? base : gil.iterationNs(work, base)) / work.ticksPerIteration;
 }

@@ -5,8 +5,12 @@
 
 /** One operation of a program, as written in a preset. Durations are in microseconds. */
 export type OpSpec =
-  /** A Python loop holding the GIL: `iterations` of a loop kind (`countdown`, `fib`). */
-  | { op: 'loop'; kind: string; iterations: number }
+  /**
+   * A Python loop holding the GIL: `iterations` of a loop kind (`countdown`, `fib`); with `shared`,
+   * every iteration also touches that object, shared by the process's threads (a counter, a dict
+   * store, a list append).
+   */
+  | { op: 'loop'; kind: string; iterations: number; shared?: string }
   /** A C call that holds the GIL and has no check point (Python threads only). */
   | { op: 'ccall'; us: number }
   /** CPU work outside any interpreter (actors only: a client's own processing). */
@@ -59,6 +63,8 @@ export interface Instruction {
   n: number;
   /** Socket name, for socket operations. */
   socket: string;
+  /** Loop: the shared object every iteration touches ('' for none). */
+  shared: string;
   /**
    * RepeatBegin: index just past the matching RepeatEnd; RepeatEnd: index of its RepeatBegin;
    * Recv: where an end of file goes (just past its innermost repeat).
@@ -88,6 +94,7 @@ export function compileProgram(ops: OpSpec[]): CompiledProgram {
     kind: '',
     n: 0,
     socket: '',
+    shared: '',
     jump: -1,
     depth: -1,
     ...fields,
@@ -96,7 +103,7 @@ export function compileProgram(ops: OpSpec[]): CompiledProgram {
     for (const op of list) {
       switch (op.op) {
         case 'loop':
-          code.push(ins(Ins.Loop, { kind: op.kind, n: op.iterations }));
+          code.push(ins(Ins.Loop, { kind: op.kind, n: op.iterations, shared: op.shared ?? '' }));
           break;
         case 'ccall':
           code.push(ins(Ins.CCall, { n: usToNs(op.us) }));
@@ -160,7 +167,7 @@ export function compileProgram(ops: OpSpec[]): CompiledProgram {
  * ones (`t1.start(); t2.start(); t1.join(); t2.join()`).
  */
 export function mainProgram(threads: readonly { id: number; daemon: boolean }[]): CompiledProgram {
-  const ins = (code: InsCode, n: number): Instruction => ({ code, kind: '', n, socket: '', jump: -1, depth: -1 });
+  const ins = (code: InsCode, n: number): Instruction => ({ code, kind: '', n, socket: '', shared: '', jump: -1, depth: -1 });
   return {
     code: [...threads.map((t) => ins(Ins.Start, t.id)), ...threads.filter((t) => !t.daemon).map((t) => ins(Ins.Join, t.id))],
     maxDepth: 0,

@@ -47,9 +47,13 @@ export class PythonWork {
   /** Ticks per iteration of the current loop (the machine's interpreter build decides them). */
   ticksPerIteration = 1;
 
+  /** The shared object every iteration of the current loop touches ('' for none). */
+  shared = '';
+
   /** Starts a loop of `iterations` of `kind`, `ticksPerIteration` ticks each; its tick cost is set by the policy that runs it. */
-  start(kind: LoopKind, iterations: number, ticksPerIteration: number): void {
+  start(kind: LoopKind, iterations: number, ticksPerIteration: number, shared = ''): void {
     this.kind = kind;
+    this.shared = shared;
     this.ticksPerIteration = ticksPerIteration;
     this.ticksLeft = Math.round(iterations * ticksPerIteration);
     this.ticksDone = 0;

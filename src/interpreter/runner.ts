@@ -109,7 +109,7 @@ export class Runner {
           const gil = this.host.gilOf(t);
           const kind = loopKinds[ins.kind];
           if (this.host.engine.journal !== null) this.host.engine.say(t.id, `${t.name}: runs ${kind.name} for ${ins.n.toLocaleString('en-US')} iterations of Python code`);
-          t.work.start(kind, ins.n, ticksPerIteration(this.host.profile, kind));
+          t.work.start(kind, ins.n, ticksPerIteration(this.host.profile, kind), ins.shared);
           t.work.nsPerTick = tickCost(this.host.profile, gil, t.work);
           gil.runPython(t);
           return;

@@ -6,12 +6,16 @@
  * system alone decides who runs. The price is paid by everybody, all the time: biased reference
  * counting, per-object locks and the thread-safe allocator make single-thread code slower
  * (PEP 703 measured 6% on Skylake and 5% on Zen 3; PEP 779 about 10%). The profile's
- * `freeThreadedOverhead` says how much on the simulated machine.
+ * `freeThreadedOverhead` says how much on the simulated machine. Where threads share an object,
+ * its per-object lock and reference count bounce its cache line between their cores
+ * (shared-objects.ts).
  */
-import type { PyThread } from '../interpreter/py-thread.js';
+import type { PythonWork, PyThread } from '../interpreter/py-thread.js';
 import { Activity } from '../interpreter/py-thread.js';
 import { TaskState } from '../os/task.js';
 import { PlainPython } from './plain-python.js';
+import { SharedObjects } from './shared-objects.js';
+import { tickCost } from '../interpreter/gil-port.js';
 import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings } from './policy.js';
 
 export class FreeThreaded implements GilPolicy {
@@ -22,13 +26,16 @@ export class FreeThreaded implements GilPolicy {
   readonly exists = false;
   /** Python code runs to the end of its loop: no check point ever acts. */
   private readonly python: PlainPython;
+  /** The objects the process's threads share, and who is touching each now. */
+  private readonly shared: SharedObjects;
 
   constructor(
     private readonly ctx: PolicyContext,
     private readonly settings: ProcessSettings,
   ) {
     this.speedFactor = 1 + ctx.profile.interpreter.freeThreadedOverhead;
-    this.python = new PlainPython(ctx, this, settings, { due: () => false, ticksUntil: () => Infinity, check: (t, next) => next(t) });
+    this.python = new PlainPython(ctx, this, settings, { due: () => false, ticksUntil: () => Infinity, check: (t, next) => next(t), loopDone: (t) => this.shared.leave(t) });
+    this.shared = new SharedObjects(ctx.kernel, ctx.profile, (t) => this.python.settle(t));
   }
 
   takeGil(t: PyThread, next: Next): void {
@@ -42,7 +49,12 @@ export class FreeThreaded implements GilPolicy {
   }
 
   runPython(t: PyThread): void {
+    if (this.shared.join(t)) t.work.nsPerTick = tickCost(this.ctx.profile, this, t.work);
     this.python.run(t);
+  }
+
+  iterationNs(work: PythonWork, baseNs: number): number {
+    return this.shared.iterationNs(work, baseNs);
   }
 
   cCallReturned(t: PyThread): void {
@@ -50,6 +62,8 @@ export class FreeThreaded implements GilPolicy {
   }
 
   settle(t: PyThread): void {
+    // After a swap to free-threading a thread in a loop on a shared object counts from now.
+    this.shared.join(t);
     this.python.settle(t);
   }
 

@@ -11,6 +11,8 @@ export interface CheckPoints {
   ticksUntil(t: PyThread): number;
   /** Acts at the check point; `next` runs once `t` holds the GIL again (or at once). */
   check(t: PyThread, next: Next): void;
+  /** Optional: `t`'s loop has come to its end (before the thread goes on with its program). */
+  loopDone?(t: PyThread): void;
 }
 
 /**
@@ -42,12 +44,14 @@ export class PlainPython {
         ctx.runSignalHandler(t);
         next(t);
       },
+      loopDone: gil.loopDone,
     };
   }
 
   /** Runs `t`'s loop up to its next acting check point (or its end) in one burst. */
   readonly run = (t: PyThread): void => {
     if (t.work.ticksLeft <= 0) {
+      this.points.loopDone?.(t);
       this.ctx.step(t);
       return;
     }

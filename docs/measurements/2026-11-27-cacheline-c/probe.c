@@ -1,7 +1,11 @@
 /*
  * What a cross-core cache-line transfer costs, measured in C (no interpreter in the way).
  *
- *   gcc -O2 -pthread probe.c -o probe && ./probe [cpuA cpuB] [reps]
+ *   gcc -O2 -pthread probe.c -o probe && ./probe [cpuA cpuB [reps [ops]]]
+ *
+ * `ops` (default 2,000,000) is the hops or increments per run: on a loaded VM short runs (20,000)
+ * often fit inside a stretch where both vCPUs run, so the low end of many short runs shows the
+ * hardware rather than the vCPUs' turns.
  *
  * Two threads pinned to two CPUs share one 64-byte-aligned line.
  * - pingpong: A writes an odd value and spins until it reads the next even one; B spins until it
@@ -23,12 +27,11 @@
 #include <string.h>
 #include <time.h>
 
-#define HOPS 2000000L
-#define INCS 2000000L
+static long HOPS = 2000000L, INCS = 2000000L;
 
 static struct { volatile long v; char pad[56]; } __attribute__((aligned(64))) line;
 static struct { volatile int lock; volatile long data; char pad[52]; } __attribute__((aligned(64))) obj;
-static volatile int go;
+static volatile int go, ready;
 
 static double now(void) {
   struct timespec ts;
@@ -58,6 +61,7 @@ static void *pong(void *p) {
 static void *hammer(void *p) {
   struct arg *a = p;
   pin(a->cpu);
+  __atomic_fetch_add(&ready, 1, __ATOMIC_SEQ_CST);
   while (!go) ;
   double t0 = now();
   if (a->mode == 0)
@@ -93,10 +97,12 @@ static double contend(int mode, int n, int a, int b) {
   struct arg args[2] = { { a, mode, 0 }, { b, mode, 0 } };
   pthread_t th[2];
   go = 0;
+  ready = 0;
   line.v = 0;
   obj.lock = 0;
   obj.data = 0;
   for (int i = 0; i < n; i++) pthread_create(&th[i], NULL, hammer, &args[i]);
+  while (ready < n) ;
   go = 1;
   double sum = 0;
   for (int i = 0; i < n; i++) { pthread_join(th[i], NULL); sum += args[i].seconds; }
@@ -112,14 +118,15 @@ static void report(const char *name, double *v, int reps) {
   printf("%s raw:", name);
   for (int i = 0; i < reps; i++) printf(" %.1f", v[i]);
   qsort(v, reps, sizeof *v, cmp);
-  printf("\n%s median %.1f ns, min %.1f ns\n", name, v[reps / 2], v[0]);
+  printf("\n%s median %.1f ns, 10th percentile %.1f ns, min %.1f ns\n", name, v[reps / 2], v[reps / 10], v[0]);
 }
 
 int main(int argc, char **argv) {
   int a = argc > 2 ? atoi(argv[1]) : 0, b = argc > 2 ? atoi(argv[2]) : 1;
-  int reps = argc > 3 ? atoi(argv[3]) : (argc == 2 ? atoi(argv[1]) : 9);
-  double v[64];
-  if (reps > 64) reps = 64;
+  int reps = argc > 3 ? atoi(argv[3]) : 9;
+  if (argc > 4) HOPS = INCS = atol(argv[4]);
+  static double v[1000];
+  if (reps > 1000) reps = 1000;
   for (int i = 0; i < reps; i++) v[i] = pingpong(a, b);
   report("pingpong (ns per one-way hop)", v, reps);
   for (int i = 0; i < reps; i++) v[i] = contend(0, 2, a, b);

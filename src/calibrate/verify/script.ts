@@ -29,6 +29,7 @@ export function inexpressible(preset: Preset, t: ScriptTarget): string[] {
   if (preset.cores > t.cpus) out.push(`${preset.cores} cores: this machine lets gil-top pin to ${t.cpus} CPU${t.cpus > 1 ? 's' : ''}`);
   const opened = (ops: OpSpec[], inRepeat: boolean, who: string): void =>
     ops.forEach((op) => {
+      if (op.op === 'loop' && op.shared !== undefined) out.push(`${who}: a loop on shared object "${op.shared}": the script generator has no Python for it yet`);
       if ((op.op === 'accept' || op.op === 'connect') && inRepeat) out.push(`${who}: ${op.op} inside a repeat opens socket "${op.socket}" again and again; the script opens each socket once`);
       if (op.op === 'repeat' || op.op === 'request') opened(op.body, inRepeat || op.op === 'repeat', who);
     });

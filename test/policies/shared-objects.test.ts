@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { loadPreset, configFor, loadProfile } from '../../src/config/load.js';
+import { Simulation } from '../../src/model/simulation.js';
+import type { PolicyName } from '../../src/model/index.js';
+import type { ThreadSpec } from '../../src/model/types.js';
+import { config } from '../helpers.js';
+
+const epyc = loadProfile('epyc-vm');
+const W = epyc.interpreter.nsPerIteration.countdown.py3! * (1 + epyc.interpreter.freeThreadedOverhead);
+const T = epyc.memory.cacheLineTransferNs;
+
+const worker = (name: string, n: number, shared?: string): ThreadSpec => ({ name, program: [{ op: 'loop', kind: 'countdown', iterations: n, ...(shared === undefined ? {} : { shared }) }] });
+
+function seconds(preset: string, policy: PolicyName): number {
+  const sim = new Simulation(configFor(loadPreset(preset), { policy }));
+  sim.runToEnd();
+  return sim.finishedAt / 1e9;
+}
+
+function run(policy: PolicyName, cores: number, threads: ThreadSpec[]): number {
+  const sim = new Simulation(config({ profile: epyc, policy, cores, threads }));
+  sim.runToEnd();
+  expect(sim.finished).toBe(true);
+  return sim.finishedAt;
+}
+
+describe('objects shared between free-threaded threads (PEP 703 critical sections)', () => {
+  it('private data: free-threading scales with the cores (four threads on four cores: a quarter of the time, plus the overhead)', () => {
+    const ft = seconds('free-threaded-private', 'free-threaded');
+    const py3 = seconds('free-threaded-private', 'py3');
+    expect(ft / py3).toBeGreaterThan(0.25);
+    expect(ft / py3).toBeLessThan(0.25 * 1.15);
+  });
+
+  it('one shared object: free-threading does not scale; it is slower than the GIL, which keeps the line in the holder\'s cache', () => {
+    const ft = seconds('free-threaded-shared', 'free-threaded');
+    const py3 = seconds('free-threaded-shared', 'py3');
+    // Four threads take turns on the object, one cache-line transfer a turn: 4 T per iteration each.
+    expect(ft).toBeCloseTo((5e6 * 4 * T) / 1e9, 1);
+    expect(ft / py3).toBeGreaterThan(1.5);
+    // Under a GIL the touch costs just its work: the same run as on private data.
+    expect(py3).toBe(seconds('free-threaded-private', 'py3'));
+  });
+
+  it('a thread whose loop on the object ends leaves the others to run at the speed of their work alone', () => {
+    // Two threads on two cores: while both touch the object, an iteration takes max(W + T, 2 T);
+    // after the short one is done, the long one's last 2M iterations take W each.
+    const both = Math.max(W + T, 2 * T);
+    const t = run('free-threaded', 2, [worker('a', 1_000_000, 'obj'), worker('b', 3_000_000, 'obj')]);
+    const want = 1_000_000 * both + 2_000_000 * W;
+    expect(t / want).toBeGreaterThan(0.99);
+    expect(t / want).toBeLessThan(1.03);
+  });
+
+  it('costs nothing extra when the sharers cannot run at once (one core) or touch different objects', () => {
+    const alone = run('free-threaded', 1, [worker('a', 1_000_000), worker('b', 1_000_000)]);
+    expect(run('free-threaded', 1, [worker('a', 1_000_000, 'obj'), worker('b', 1_000_000, 'obj')])).toBe(alone);
+    const apart = run('free-threaded', 2, [worker('a', 1_000_000), worker('b', 1_000_000)]);
+    expect(run('free-threaded', 2, [worker('a', 1_000_000, 'x'), worker('b', 1_000_000, 'y')])).toBe(apart);
+  });
+
+  it('follows swaps: a loop on the object under py3, then free-threaded, then py3 again, does all its work', () => {
+    const sim = new Simulation(config({ profile: epyc, policy: 'py3', cores: 2, threads: [worker('a', 2_000_000, 'obj'), worker('b', 2_000_000, 'obj')] }));
+    sim.runUntil(20e6);
+    sim.apply({ type: 'policy', policy: 'free-threaded' });
+    sim.runUntil(40e6);
+    sim.apply({ type: 'policy', policy: 'py3' });
+    sim.runToEnd();
+    expect(sim.finished).toBe(true);
+    const ticks = epyc.interpreter.py2TicksPerIteration.countdown;
+    expect(sim.pythonTicksDone().slice(0, 2)).toEqual([2_000_000 * ticks, 2_000_000 * ticks]);
+  });
+});
