@@ -99,6 +99,8 @@ export class FreeThreaded implements GilPolicy {
   view(): GilView {
     const v = emptyView('free-threaded');
     v.pendingCalls = this.settings.pendingCalls;
+    const b = this.shared.busiest();
+    if (b !== null) v.contended = b;
     return v;
   }
 }

@@ -103,6 +103,12 @@ export interface GilView {
   sliceLeftNs?: number | null;
   /** BFS: the slice a thread gets when its last one is used up (`rr_interval`), ns. */
   sliceNs?: number | null;
+  /**
+   * Free-threaded: the shared object most threads touch at once now (a loop's `shared`), with how
+   * many (at most one per core) and how often each gets a turn on it, ns (one cache-line transfer
+   * per thread in line; 0 when one thread has it to itself); absent when none is shared.
+   */
+  contended?: { object: string; threads: number; turnNs: number };
   /** BFS: the earliest waiter's virtual deadline less the scheduler's clock (`bfs_python_time`), ns: negative once expired. */
   nextDeadlineNs?: number | null;
 }

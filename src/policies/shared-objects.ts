@@ -74,6 +74,16 @@ export class SharedObjects {
     return Math.min(n, cores);
   }
 
+  /** The object most threads touch at once now (the first named on a tie), how many, and how often each gets a turn on it; null when none does. */
+  busiest(): { object: string; threads: number; turnNs: number } | null {
+    let best: { object: string; threads: number; turnNs: number } | null = null;
+    for (const name of this.touchers.keys()) {
+      const c = this.contenders(name);
+      if (c > 0 && (best === null || c > best.threads)) best = { object: name, threads: c, turnNs: c < 2 ? 0 : c * this.profile.memory.cacheLineTransferNs };
+    }
+    return best;
+  }
+
   /** What an iteration of `work` costs, ns, when its work alone costs `baseNs`. */
   iterationNs(work: PythonWork, baseNs: number): number {
     if (work.shared === '') return baseNs;

@@ -48,6 +48,14 @@ function priorityLine(g: GilView): GilLine {
   return { label: 'holder is', value: [...holder, { text: `   I/O waiters ${g.urgentWaiters ?? 0}` }] };
 }
 
+/** Free-threaded: the shared object most threads touch at once, and how often each gets its turn on it (a cache-line transfer per thread in line). */
+function sharedLine(c: { object: string; threads: number; turnNs: number }): GilLine {
+  const who = `${c.threads} thread${c.threads === 1 ? '' : 's'}`;
+  return c.turnNs === 0
+    ? { label: 'shared obj', value: [{ text: `${fit(c.object, 12).trimEnd()} ${who}: no contention` }] }
+    : { label: 'shared obj', value: [{ text: `${fit(c.object, 12).trimEnd()} ${who}: `, color: 'redBright' }, { text: `${fmtDuration(c.turnNs).trim()}/turn`, color: 'redBright', bold: true }] };
+}
+
 /** GIL switches per simulated second over the window from `base` (since the start without one). */
 export function switchRate(snap: Snapshot, base: Snapshot | undefined): number {
   if (base === undefined) return snap.now > 0 ? snap.counters.gilSwitches / (snap.now / 1e9) : 0;
@@ -75,7 +83,7 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
     return [
       { label: 'GIL', value: [{ text: 'none (free-threaded)', bold: true }, { text: more }] },
       { label: '', value: [{ text: 'threads run Python in parallel' }] },
-      { label: '', value: [{ text: 'no ticker, no timed wait' }] },
+      p?.gil.contended === undefined ? { label: '', value: [{ text: 'no ticker, no timed wait' }] } : sharedLine(p.gil.contended),
       switches,
     ];
   }

@@ -3,6 +3,7 @@ import { loadPreset, configFor, loadProfile } from '../../src/config/load.js';
 import { Simulation } from '../../src/model/simulation.js';
 import type { PolicyName } from '../../src/model/index.js';
 import type { ThreadSpec } from '../../src/model/types.js';
+import { gilView } from '../../src/tui/gil-view.js';
 import { config } from '../helpers.js';
 
 const epyc = loadProfile('epyc-vm');
@@ -69,5 +70,20 @@ describe('objects shared between free-threaded threads (PEP 703 critical section
     expect(sim.finished).toBe(true);
     const ticks = epyc.interpreter.py2TicksPerIteration.countdown;
     expect(sim.pythonTicksDone().slice(0, 2)).toEqual([2_000_000 * ticks, 2_000_000 * ticks]);
+  });
+
+  it('shows in the GIL panel: the object, how many threads touch it at once, how often each gets a turn', () => {
+    const at = (policy: PolicyName, cores?: number) => {
+      const sim = new Simulation(configFor(loadPreset('free-threaded-shared'), { policy, cores }));
+      sim.runUntil(50e6);
+      return sim.snapshot();
+    };
+    const four = at('free-threaded');
+    expect(four.processes[0].gil.contended).toEqual({ object: 'counter', threads: 4, turnNs: 4 * T });
+    const text = gilView(four, undefined, 60).map((l) => `${l.label} ${l.value.map((x) => x.text).join('')}`);
+    expect(text).toContain(`shared obj counter 4 threads: ${4 * T} ns/turn`);
+    // At most one thread per core touches it at once; under a GIL nobody contends.
+    expect(at('free-threaded', 2).processes[0].gil.contended).toEqual({ object: 'counter', threads: 2, turnNs: 2 * T });
+    expect(at('py3').processes[0].gil.contended).toBeUndefined();
   });
 });
