@@ -205,7 +205,8 @@ export function didYouMean(input: string, names: readonly string[]): string | nu
   const a = input.toLowerCase().slice(0, 64);
   for (const n of names) {
     const d = editDistance(a, n.toLowerCase());
-    if (d < bestD) {
+    // Among names as close, one the input begins (a name typed short) comes first.
+    if (d < bestD || (d === bestD && best !== null && n.toLowerCase().startsWith(a) && !best.toLowerCase().startsWith(a))) {
       bestD = d;
       best = n;
     }

@@ -122,6 +122,8 @@ describe('the one door for presets and profiles', () => {
     expect(didYouMean('py36-thread', ['py36-threads', 'py2-threads-2cores'])).toBe('py36-threads');
     expect(didYouMean('rnu', ['run', 'replay'])).toBe('run');
     expect(didYouMean('zzzzzz', ['run', 'replay'])).toBeNull();
+    // As close to the one core and the two-core preset: the name it begins wins.
+    expect(didYouMean('py2-threads-2core', ['py2-threads-1core', 'py2-threads-2cores'])).toBe('py2-threads-2cores');
   });
 });
 
