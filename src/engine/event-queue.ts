@@ -41,10 +41,8 @@ export class EventQueue {
   private kinds: Int32Array;
   private targets: Int32Array;
   private pos: Int32Array;
-  /** Per slot: whether it is a key's (kept) or a one-off event's (freed once it fires). */
-  private keyed: Uint8Array;
-  /** Per slot: whether it is a far key's. */
-  private far: Uint8Array;
+  /** Per slot: what it is (`Slot`): a one-off event's (freed once it fires) or a key's, and which sort of key. */
+  private sorts: Uint8Array;
   /** Hot keys (their pending events have heap position `outside`, not in the heap). */
   private readonly hot: number[] = [];
   /** The hot key whose pending event is earliest, -1 when none is pending. */
@@ -69,8 +67,7 @@ export class EventQueue {
     this.kinds = new Int32Array(capacity);
     this.targets = new Int32Array(capacity);
     this.pos = new Int32Array(capacity).fill(-1);
-    this.keyed = new Uint8Array(capacity);
-    this.far = new Uint8Array(capacity);
+    this.sorts = new Uint8Array(capacity);
     this.farNext = new Int32Array(capacity);
     this.farPrev = new Int32Array(capacity);
   }
@@ -81,15 +78,18 @@ export class EventQueue {
    */
   newKey(hot = false): number {
     const k = this.newSlot();
-    this.keyed[k] = 1;
-    if (hot && this.hot.length < EventQueue.maxHot) this.hot.push(k);
+    this.sorts[k] = Slot.Key;
+    if (hot && this.hot.length < EventQueue.maxHot) {
+      this.hot.push(k);
+      this.sorts[k] = Slot.HotKey;
+    }
     return k;
   }
 
   /** A fresh key whose events are due far ahead, in about the order they are scheduled (timeouts). */
   newFarKey(): number {
     const k = this.newKey();
-    this.far[k] = 1;
+    this.sorts[k] = Slot.FarKey;
     return k;
   }
 
@@ -127,7 +127,8 @@ export class EventQueue {
   /** Schedules the event of `key`, replacing the one pending for it, if any. */
   schedule(key: number, time: number, kind: number, target: number): void {
     const i = this.pos[key];
-    if (i === outside || (i === -1 && this.isHot(key))) {
+    const sort = this.sorts[key];
+    if (sort === Slot.HotKey) {
       this.set(key, time, kind, target);
       if (i === -1) {
         this.pos[key] = outside;
@@ -138,7 +139,7 @@ export class EventQueue {
       else if (f === key) this.findHotFirst();
       return;
     }
-    if (this.far[key] === 1) {
+    if (sort === Slot.FarKey) {
       if (i !== -1) this.cancel(key);
       this.set(key, time, kind, target);
       if (!this.linkFar(key)) this.insert(key);
@@ -202,7 +203,7 @@ export class EventQueue {
     this.poppedKind = this.kinds[slot];
     this.poppedTarget = this.targets[slot];
     this.pos[slot] = -1;
-    if (this.keyed[slot] === 0) this.free.push(slot);
+    if (this.sorts[slot] === Slot.OneOff) this.free.push(slot);
     const last = --this.n;
     if (last > 0) {
       const moved = this.heap[last];
@@ -252,12 +253,6 @@ export class EventQueue {
     else this.farTail = p;
     this.pos[k] = -1;
     this.nFar--;
-  }
-
-  private isHot(key: number): boolean {
-    const hot = this.hot;
-    for (let i = 0; i < hot.length; i++) if (hot[i] === key) return true;
-    return false;
   }
 
   /** Finds the earliest pending hot event again. */
@@ -348,18 +343,27 @@ export class EventQueue {
       this.kinds = grow32(this.kinds, cap, 0);
       this.targets = grow32(this.targets, cap, 0);
       this.pos = grow32(this.pos, cap, -1);
-      const keyed = new Uint8Array(cap);
-      keyed.set(this.keyed);
-      this.keyed = keyed;
-      const far = new Uint8Array(cap);
-      far.set(this.far);
-      this.far = far;
+      const sorts = new Uint8Array(cap);
+      sorts.set(this.sorts);
+      this.sorts = sorts;
       this.farNext = grow32(this.farNext, cap, 0);
       this.farPrev = grow32(this.farPrev, cap, 0);
     }
     return k;
   }
 }
+
+/** What a slot is. */
+const Slot = {
+  /** A one-off event's (`push`): freed once it fires. */
+  OneOff: 0,
+  /** A key's, its events in the heap. */
+  Key: 1,
+  /** A hot key's, its events beside the heap. */
+  HotKey: 2,
+  /** A far key's, its events in the far list (or the heap, past `farScan`). */
+  FarKey: 3,
+} as const;
 
 /** Heap position of a pending hot event (it is kept outside the heap). */
 const outside = -2;
