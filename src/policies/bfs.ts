@@ -267,17 +267,13 @@ export class BfsGil implements GilPolicy {
     book.taken(t, previous);
     book.activity(t, Activity.Python);
     cost += this.mutex.unlock(t);
-    const next = r.takeNext!;
-    r.takeNext = null;
-    kernel.run(t, cost, next);
+    kernel.run(t, cost, r.claimTakeNext());
   }
 
   // ---- _bfs_yield -----------------------------------------------------------------------------
 
   dropGil(t: PyThread, next: Next): void {
-    const r = this.rec(t);
-    r.dropNext = next;
-    r.phase = Phase.Drop;
+    this.rec(t).startDrop(next);
     this.yield(t, true);
   }
 
@@ -335,18 +331,14 @@ export class BfsGil implements GilPolicy {
 
   private readonly yieldDone = (t: PyThread): void => {
     const r = this.rec(t);
-    if (r.checkNext !== null) {
-      // A yield at a check point: bfs_schedule(tstate) again.
-      if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: yielded at a check point: bfs_schedule again`);
-      const next = r.checkNext;
-      r.checkNext = null;
-      this.takeGil(t, next);
+    const again = r.claimCheckNext();
+    if (again === null) {
+      r.endDrop();
       return;
     }
-    r.phase = Phase.None;
-    const next = r.dropNext!;
-    r.dropNext = null;
-    next(t);
+    // A yield at a check point: bfs_schedule(tstate) again.
+    if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: yielded at a check point: bfs_schedule again`);
+    this.takeGil(t, again);
   };
 
   /** `bfs_find_task`: the waiter with the earliest deadline, or the first found whose deadline has passed. */

@@ -29,6 +29,34 @@ export class GilThread {
     /** The thread this record is for. */
     readonly t: PyThread,
   ) {}
+
+  /** A drop starts (for I/O or at the end): `next` runs once it is over. */
+  startDrop(next: Next): void {
+    this.dropNext = next;
+    this.phase = Phase.Drop;
+  }
+
+  /** The drop is over: out of GIL code, on with what followed it. */
+  endDrop(): void {
+    this.phase = Phase.None;
+    const next = this.dropNext!;
+    this.dropNext = null;
+    next(this.t);
+  }
+
+  /** The continuation for when the GIL is taken, handed over and cleared. */
+  claimTakeNext(): Next {
+    const next = this.takeNext!;
+    this.takeNext = null;
+    return next;
+  }
+
+  /** The continuation for when a check is over (null: the thread is not in a check), handed over and cleared. */
+  claimCheckNext(): Next | null {
+    const next = this.checkNext;
+    this.checkNext = null;
+    return next;
+  }
 }
 
 /**

@@ -100,9 +100,7 @@ export class Py2Gil implements GilPolicy {
       next(t);
       return;
     }
-    const r = this.rec(t);
-    r.dropNext = next;
-    r.phase = Phase.Drop;
+    this.rec(t).startDrop(next);
     const { engine } = this.ctx;
     if (engine.journal !== null) engine.say(t.id, `${t.name}: releases the GIL (sem_post)${this.sem.nwaiters > 0 ? `, ${this.sem.nwaiters} in sem_wait` : ''}`);
     this.owner = null;
@@ -112,11 +110,7 @@ export class Py2Gil implements GilPolicy {
   }
 
   private readonly dropped = (t: PyThread): void => {
-    const r = this.rec(t);
-    r.phase = Phase.None;
-    const next = r.dropNext!;
-    r.dropNext = null;
-    next(t);
+    this.rec(t).endDrop();
   };
 
   /** The semaphore was taken by `t` (in sem_wait or a check's re-take): it holds the GIL. */
@@ -131,9 +125,7 @@ export class Py2Gil implements GilPolicy {
     r.phase = Phase.None;
     book.taken(t, previous);
     book.activity(t, Activity.Python);
-    const next = r.takeNext!;
-    r.takeNext = null;
-    next(t);
+    r.claimTakeNext()(t);
   }
 
   // ---- running Python: the ticker and the periodic check in PyEval_EvalFrameEx ---------------
@@ -303,10 +295,7 @@ export class Py2Gil implements GilPolicy {
   };
 
   private readonly checkDone = (t: PyThread): void => {
-    const r = this.rec(t);
-    const next = r.checkNext!;
-    r.checkNext = null;
-    next(t);
+    this.rec(t).claimCheckNext()!(t);
   };
 
   // ---- control and views ---------------------------------------------------------------------

@@ -203,18 +203,14 @@ export class Py3Gil implements GilPolicy {
     if (this.gil_drop_request) this.gil_drop_request = false;
     // MUTEX_UNLOCK(gil->mutex);
     cost += this.mutex.unlock(t);
-    const next = r.takeNext!;
-    r.takeNext = null;
-    kernel.run(t, cost, next);
+    kernel.run(t, cost, r.claimTakeNext());
   }
 
   // ---- drop_gil -------------------------------------------------------------------------------
 
   dropGil(t: PyThread, next: Next): void {
     this.dropping(t, false);
-    const r = this.rec(t);
-    r.dropNext = next;
-    r.phase = Phase.Drop;
+    this.rec(t).startDrop(next);
     this.drop_gil(t);
   }
 
@@ -263,18 +259,14 @@ export class Py3Gil implements GilPolicy {
 
   private readonly dropDone = (t: PyThread): void => {
     const r = this.rec(t);
-    if (r.checkNext !== null) {
-      // A forced drop at a check point: queue for the GIL again (drop_gil; take_gil).
-      if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: drop_gil is done: take_gil, to run its loop again`);
-      const next = r.checkNext;
-      r.checkNext = null;
-      this.takeGil(t, next);
+    const again = r.claimCheckNext();
+    if (again === null) {
+      r.endDrop();
       return;
     }
-    r.phase = Phase.None;
-    const next = r.dropNext!;
-    r.dropNext = null;
-    next(t);
+    // A forced drop at a check point: queue for the GIL again (drop_gil; take_gil).
+    if (this.ctx.engine.journal !== null) this.ctx.engine.say(t.id, `${t.name}: drop_gil is done: take_gil, to run its loop again`);
+    this.takeGil(t, again);
   };
 
   // ---- the eval breaker -----------------------------------------------------------------------
