@@ -88,8 +88,8 @@ export class Engine {
     const q = this.queue;
     const handlers = this.handlers;
     let n = 0;
-    while (!this.halted && n < maxEvents && q.size > 0 && q.peekTime() <= time) {
-      q.pop();
+    // One look at the queue an event: pop finds the earliest and stops if it is after `time`.
+    while (!this.halted && n < maxEvents && q.pop(time)) {
       this.now = q.poppedTime;
       this.events++;
       handlers[q.poppedKind](q.poppedTarget);

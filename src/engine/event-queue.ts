@@ -177,21 +177,22 @@ export class EventQueue {
     this.siftUp(this.pos[moved]);
   }
 
-  /** Removes the earliest event and leaves its fields in `popped*`; returns false when empty. */
-  pop(): boolean {
+  /**
+   * Removes the earliest event if it is due at or before `until` and leaves its fields in
+   * `popped*`; returns false when there is none (the queue is empty, or its earliest event is later).
+   */
+  pop(until = Infinity): boolean {
     const top = this.farHead;
     if (top >= 0 && (this.n === 0 || this.before(top, this.heap[0])) && (this.hotFirst < 0 || this.before(top, this.hotFirst))) {
-      this.poppedTime = this.times[top];
-      this.poppedKind = this.kinds[top];
-      this.poppedTarget = this.targets[top];
+      if (this.times[top] > until) return false;
+      this.take(top);
       this.unlinkFar(top);
       return true;
     }
     const f = this.hotFirst;
     if (f >= 0 && (this.n === 0 || this.before(f, this.heap[0]))) {
-      this.poppedTime = this.times[f];
-      this.poppedKind = this.kinds[f];
-      this.poppedTarget = this.targets[f];
+      if (this.times[f] > until) return false;
+      this.take(f);
       this.pos[f] = -1;
       this.hotPending--;
       this.findHotFirst();
@@ -199,9 +200,8 @@ export class EventQueue {
     }
     if (this.n === 0) return false;
     const slot = this.heap[0];
-    this.poppedTime = this.times[slot];
-    this.poppedKind = this.kinds[slot];
-    this.poppedTarget = this.targets[slot];
+    if (this.times[slot] > until) return false;
+    this.take(slot);
     this.pos[slot] = -1;
     if (this.sorts[slot] === Slot.OneOff) this.free.push(slot);
     const last = --this.n;
@@ -213,6 +213,14 @@ export class EventQueue {
     }
     return true;
   }
+
+  /** Copies a slot's event into the `popped*` fields. */
+  private take(slot: number): void {
+    this.poppedTime = this.times[slot];
+    this.poppedKind = this.kinds[slot];
+    this.poppedTarget = this.targets[slot];
+  }
+
 
   /** Whether the event of slot `a` comes before that of slot `b`. */
   private before(a: number, b: number): boolean {

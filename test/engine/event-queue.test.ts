@@ -38,7 +38,7 @@ describe('EventQueue', () => {
   });
 
   /** Runs `list` on `q` (with `keys`) and on a reference list of pending events, checking they agree after each step. */
-  function agrees(q: EventQueue, keys: number[], list: { op: 'push' | 'schedule' | 'cancel' | 'pop'; key: number; time: number }[]): void {
+  function agrees(q: EventQueue, keys: number[], list: Op[]): void {
     // Reference: pending events as [time, seq, target, key]; the earliest (time, seq) pops first.
     let pending: [number, number, number, number][] = [];
     let seq = 0;
@@ -55,9 +55,11 @@ describe('EventQueue', () => {
         q.cancel(keys[o.key]);
         pending = pending.filter((e) => e[3] !== o.key);
       } else {
+        // popUntil: only an event due at or before its time may leave.
+        const until = o.op === 'popUntil' ? o.time : Infinity;
         pending.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-        const first = pending.shift();
-        expect(q.pop()).toBe(first !== undefined);
+        const first = pending.length > 0 && pending[0][0] <= until ? pending.shift() : undefined;
+        expect(q.pop(until)).toBe(first !== undefined);
         if (first !== undefined) expect([q.poppedTime, q.poppedTarget]).toEqual([first[0], first[2]]);
       }
       expect(q.size).toBe(pending.length);
@@ -67,10 +69,10 @@ describe('EventQueue', () => {
     }
   }
 
-  type Op = { op: 'push' | 'schedule' | 'cancel' | 'pop'; key: number; time: number };
+  type Op = { op: 'push' | 'schedule' | 'cancel' | 'pop' | 'popUntil'; key: number; time: number };
   const opsOn = (keys: number, maxTime: number, maxLength: number) =>
     fc.array(
-      fc.record({ op: fc.constantFrom('push', 'schedule', 'schedule', 'cancel', 'pop'), key: fc.integer({ min: 0, max: keys - 1 }), time: fc.integer({ min: 0, max: maxTime }) }) as fc.Arbitrary<Op>,
+      fc.record({ op: fc.constantFrom('push', 'schedule', 'schedule', 'cancel', 'pop', 'popUntil'), key: fc.integer({ min: 0, max: keys - 1 }), time: fc.integer({ min: 0, max: maxTime }) }) as fc.Arbitrary<Op>,
       { maxLength, size: 'max' },
     );
 
