@@ -1,3 +1,5 @@
+import { TimedRing } from './ring.js';
+
 /** How a thread looks on a timeline at an instant (Beazley's GIL plots, refined). */
 export const ThreadView = {
   /** On a core, running Python (holding the GIL where there is one) or an actor's own work. */
@@ -29,37 +31,9 @@ export type ThreadViewName = (typeof threadViewNames)[number];
  * A bounded ring of (time, thread, view) changes, written by the engine when tracing is on: the
  * timeline strips and the Perfetto export read it. Old entries are overwritten, never grown.
  */
-export class TraceBuffer {
-  private readonly times: Float64Array;
-  private readonly threads: Int32Array;
-  private readonly views: Uint8Array;
-  /** Entries ever written (the next entry's sequence number). */
-  written = 0;
-
-  constructor(readonly capacity: number) {
-    this.times = new Float64Array(capacity);
-    this.threads = new Int32Array(capacity);
-    this.views = new Uint8Array(capacity);
-  }
-
-  push(time: number, thread: number, view: ThreadView): void {
-    const i = this.written % this.capacity;
-    this.times[i] = time;
-    this.threads[i] = thread;
-    this.views[i] = view;
-    this.written++;
-  }
-
-  /** Sequence number of the oldest entry still held. */
-  get oldest(): number {
-    return Math.max(0, this.written - this.capacity);
-  }
-
-  /** Calls `fn` for every entry from sequence number `since` (clamped to what is still held). */
-  forEachSince(since: number, fn: (time: number, thread: number, view: ThreadView) => void): void {
-    for (let s = Math.max(since, this.oldest); s < this.written; s++) {
-      const i = s % this.capacity;
-      fn(this.times[i], this.threads[i], this.views[i] as ThreadView);
-    }
+export class TraceBuffer extends TimedRing<ThreadView> {
+  constructor(capacity: number) {
+    // A byte per entry: every view fits.
+    super(capacity, new Uint8Array(capacity) as { [i: number]: number } as { [i: number]: ThreadView });
   }
 }
