@@ -163,11 +163,7 @@ export class BfsGil implements GilPolicy {
   // ---- bfs_schedule ---------------------------------------------------------------------------
 
   takeGil(t: PyThread, next: Next): void {
-    const r = this.rec(t);
-    r.takeNext = next;
-    r.phase = Phase.Take;
-    this.ctx.book.waiting(t);
-    this.ctx.book.activity(t, Activity.GilWait);
+    this.rec(t).startTake(next, this.ctx.book);
     this.mutex.lock(t, this.scheduleLocked); // MUTEX_LOCK(bfs_mutex);
   }
 

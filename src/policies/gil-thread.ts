@@ -1,4 +1,5 @@
-import type { PyThread } from '../interpreter/py-thread.js';
+import { Activity, type PyThread } from '../interpreter/py-thread.js';
+import type { GilBook } from './gil-book.js';
 import type { Handover, Next } from './policy.js';
 
 /** Where a thread is in a GIL's code, so that a policy swap can carry it over. */
@@ -29,6 +30,14 @@ export class GilThread {
     /** The thread this record is for. */
     readonly t: PyThread,
   ) {}
+
+  /** The thread starts to take the GIL (the books count its wait from now): `next` runs once it holds it. */
+  startTake(next: Next, book: GilBook): void {
+    this.takeNext = next;
+    this.phase = Phase.Take;
+    book.waiting(this.t);
+    book.activity(this.t, Activity.GilWait);
+  }
 
   /** A drop starts (for I/O or at the end): `next` runs once it is over. */
   startDrop(next: Next): void {

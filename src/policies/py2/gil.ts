@@ -87,11 +87,7 @@ export class Py2Gil implements GilPolicy {
       next(t);
       return;
     }
-    const r = this.rec(t);
-    r.takeNext = next;
-    r.phase = Phase.Take;
-    book.waiting(t);
-    book.activity(t, Activity.GilWait);
+    this.rec(t).startTake(next, book);
     this.sem.wait(t);
   }
 

@@ -108,11 +108,7 @@ export class Py3Gil implements GilPolicy {
   // ---- take_gil -------------------------------------------------------------------------------
 
   takeGil(t: PyThread, next: Next): void {
-    const r = this.rec(t);
-    r.takeNext = next;
-    r.phase = Phase.Take;
-    this.ctx.book.waiting(t);
-    this.ctx.book.activity(t, Activity.GilWait);
+    this.rec(t).startTake(next, this.ctx.book);
     this.mutex.lock(t, this.takeLocked); // MUTEX_LOCK(gil->mutex);
   }
 
