@@ -17,7 +17,7 @@ export const stateMeanings: Record<Exclude<ThreadViewName, 'vain'>, string> = {
   ready: 'runnable but off-CPU: waiting for the scheduler to give it a core',
   wait: 'asleep in futex_wait, waiting for the GIL',
   spin: 'on a core in GIL code: taking the GIL or paying for a release',
-  io: 'asleep in blocking I/O or time.sleep (the GIL released)',
+  io: 'asleep in I/O, time.sleep or a lock (join), the GIL released',
   sys: 'on a core inside an I/O system call (recv, send, accept...)',
   new: 'not started yet',
   done: 'finished',
