@@ -1,3 +1,4 @@
+import { round } from './round.js';
 import seedrandom from 'seedrandom';
 
 /**
@@ -23,6 +24,6 @@ export class Rng {
   /** A cost of about `ns`, spread by the machine's jitter: real costs vary with caches and interrupts. */
   cost(ns: number): number {
     if (ns <= 0 || this.jitter === 0) return ns;
-    return Math.round(ns * (1 + this.jitter * (2 * this.random() - 1)));
+    return round(ns * (1 + this.jitter * (2 * this.random() - 1)));
   }
 }

@@ -1,3 +1,4 @@
+import { round } from '../engine/round.js';
 import type { Kernel } from '../os/kernel.js';
 import { TaskState } from '../os/task.js';
 import type { PyThread } from './py-thread.js';
@@ -19,7 +20,7 @@ export class PythonBursts {
   start(t: PyThread, ticks: number, overheadNs: number, carryNs: number, done: (t: PyThread) => void): void {
     const ns = ticks * t.work.nsPerTick + overheadNs + carryNs;
     this.mark(t, ticks, ns);
-    this.kernel.run(t, Math.round(ns), done);
+    this.kernel.run(t, round(ns), done);
   }
 
   /**
@@ -29,7 +30,7 @@ export class PythonBursts {
   replan(t: PyThread, ticks: number, partialNs: number, overheadNs: number, carryNs: number, done: (t: PyThread) => void): void {
     const ns = Math.max(0, ticks * t.work.nsPerTick - partialNs) + overheadNs + carryNs;
     this.mark(t, ticks, ns);
-    this.kernel.replan(t, Math.round(ns), done);
+    this.kernel.replan(t, round(ns), done);
   }
 
   /** The thread's plain burst ended (or was replaced by a burst of another kind). */
@@ -52,7 +53,7 @@ export class PythonBursts {
   /** CPU done so far in the thread's current burst, ns. */
   progressNs(t: PyThread): number {
     const remaining = t.state === TaskState.Running ? t.burstLeft - this.kernel.burstDone(t) : t.burstLeft;
-    return Math.max(0, Math.round(t.burst.ns) - remaining);
+    return Math.max(0, round(t.burst.ns) - remaining);
   }
 
   /** Whole ticks of the current burst done so far (never more than the burst has). */

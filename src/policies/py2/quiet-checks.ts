@@ -1,3 +1,4 @@
+import { round } from '../../engine/round.js';
 import { Activity, type PyThread } from '../../interpreter/py-thread.js';
 import { TaskState } from '../../os/task.js';
 import type { Next, PolicyContext } from '../policy.js';
@@ -60,7 +61,7 @@ export class QuietChecks {
       engine.say(t.id, `${t.name}: runs ${n} check periods in one go: its checks touch nobody${window > 0 ? ' (the waiter is awake: each costs a futex_wake, wakes nobody)' : ''}`);
     const ns = b.carryNs + n * b.segmentNs + (n - 1) * window;
     bursts.markLength(t, ns);
-    kernel.run(t, Math.round(ns), this.bulkDone);
+    kernel.run(t, round(ns), this.bulkDone);
     return true;
   }
 
@@ -156,7 +157,7 @@ export class QuietChecks {
         r.checkNext = this.ctx.resumeAfterCheck;
         this.ctx.book.activity(t, Activity.GilDrop);
         this.ctx.bursts.end(t);
-        this.ctx.kernel.replan(t, Math.round(left), onWindowEnd);
+        this.ctx.kernel.replan(t, round(left), onWindowEnd);
         this.ctx.bursts.markLength(t, left);
         return;
       }
