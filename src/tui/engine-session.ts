@@ -110,6 +110,16 @@ export interface EngineFrame {
   journal: { available: boolean | null; entries: LogEntry[] };
   /** Set once a live run has finished: what the end-of-run card needs besides the snapshot. */
   end: RunEnd | null;
+  /** Set while a live run is deadlocked (unfinished, nothing left to happen), null otherwise. */
+  deadlock: Deadlock | null;
+}
+
+/** A live run that can never go on: threads asleep with nobody to wake them. */
+export interface Deadlock {
+  /** Simulated instant of the last event: nothing has happened since. */
+  sinceNs: number;
+  /** Threads asleep on a socket and what they wait for, in words. */
+  waits: string[];
 }
 
 /** How a live run ended, for the end-of-run card. */
@@ -154,6 +164,8 @@ export class EngineSession {
   private pendingLog: LogEntry[] = [];
   /** The end of the live run has been announced. */
   private finishShown = false;
+  /** The live run's deadlock has been announced (reset if something wakes a thread again). */
+  private deadlockShown = false;
 
   constructor(readonly setup: EngineSetup) {
     this.player = setup.replay ?? null;
@@ -229,6 +241,7 @@ export class EngineSession {
     this.run++;
     this.cursor = new TraceCursor();
     this.finishShown = false;
+    this.deadlockShown = false;
     this.pendingLog = [];
     const journalOn = this.journal !== null;
     if (this.player !== null) {
@@ -260,8 +273,32 @@ export class EngineSession {
     // Time can move without an event (a quiet stretch in slow motion): that must redraw too.
     const moved = sim.now !== now || sim.events !== events;
     this.checkFinished();
+    this.checkDeadlock();
     this.checkReplayEnd();
     return moved;
+  }
+
+  /**
+   * Announces once that a live run is deadlocked: simulated time goes on (a deadlocked program
+   * sits there), but nothing can happen any more unless the user acts (a signal may end a join).
+   */
+  private checkDeadlock(): void {
+    const d = this.deadlock();
+    if (d === null) {
+      this.deadlockShown = false;
+      return;
+    }
+    if (this.deadlockShown) return;
+    this.deadlockShown = true;
+    const waits = d.waits.length > 0 ? `: ${d.waits.join(', ')}` : ': every thread is asleep with nobody to wake it';
+    this.say(`deadlock: nothing has happened since t=${(d.sinceNs / 1e9).toFixed(6)} s${waits}. R restarts, l another preset`);
+  }
+
+  /** The live run's deadlock, if it is in one. */
+  private deadlock(): Deadlock | null {
+    const sim = this.driver.sim;
+    if (this.player !== null || !sim.deadlocked) return null;
+    return { sinceNs: sim.lastEventAt, waits: sim.socketWaits() };
   }
 
   /** Announces the end of a live run once, and closes its recording. */
@@ -321,6 +358,7 @@ export class EngineSession {
       slices: this.slices,
       journal: this.journal === null ? { available: null, entries: [] } : { available: this.journal.ring !== null, entries: [...this.pendingLog, ...this.journal.take()].slice(-LOG_KEEP) },
       end: this.runEnd(),
+      deadlock: this.deadlock(),
     };
     this.pendingLog = [];
     this.engineMs = 0;

@@ -12,6 +12,8 @@ export interface HeaderInput {
   seed: string;
   paused: boolean;
   finished: boolean;
+  /** The run can never go on (threads asleep with nobody to wake them). */
+  deadlocked?: boolean;
   recording: boolean;
   replay?: boolean;
   diverged?: boolean;
@@ -23,6 +25,7 @@ export function badgesOf(h: HeaderInput): { text: string; color: string }[] {
   if (h.replay) out.push({ text: 'REPLAY', color: 'magenta' });
   if (h.paused && !h.finished) out.push({ text: 'PAUSED', color: 'yellow' });
   if (h.finished) out.push({ text: 'FINISHED', color: 'green' });
+  if (h.deadlocked && !h.finished) out.push({ text: 'DEADLOCK', color: 'red' });
   if (h.diverged) out.push({ text: 'DIVERGED', color: 'red' });
   if (h.recording) out.push({ text: 'REC', color: 'red' });
   return out;

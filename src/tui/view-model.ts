@@ -149,6 +149,8 @@ export interface ViewInput {
   base: Snapshot | undefined;
   speed: number;
   paused: boolean;
+  /** The live run is deadlocked: nothing is left to happen. */
+  deadlocked?: boolean;
   recording: boolean;
   /** Timeline rows (per thread, per column) and the span they cover. */
   timeline: { rows: Uint8Array[]; windowNs: number } | null;
@@ -278,6 +280,7 @@ function headerInput(input: ViewInput, finished: boolean): HeaderInput {
     seed: input.seed,
     paused: input.paused,
     finished,
+    deadlocked: input.deadlocked === true,
     recording: input.recording,
     replay: input.replay !== undefined,
     diverged: input.replay?.divergence != null,
