@@ -170,30 +170,59 @@ function seedOption(s: string): string {
   return s;
 }
 
+/** Each command's synopsis and what it does, in the order `--help` lists them (every command has one: the type says so). */
+const usage: Record<CommandName, [synopsis: string, what: string[]]> = {
+  dashboard: ['gil-top [options]', ['open the dashboard (default preset: py2-threads-2cores)']],
+  run: ['gil-top run --preset NAME [...]', ['run a preset to the end without a screen and print a summary']],
+  reproduce: ['gil-top reproduce', ['run every preset with a published figure and compare']],
+  compare: ['gil-top compare --preset NAME', ['run one workload under each policy, side by side']],
+  sweep: ['gil-top sweep --preset NAME --param NAME=LO..HI', ['vary an interval, the cores, threads or processes; a table of outcomes']],
+  replay: ['gil-top replay FILE', ['play a recorded session back (--json: headless check)']],
+  export: [
+    'gil-top export FILE --perfetto OUT.json | --svg OUT.svg [--from S] [--to S]',
+    ['write a recorded session as a Perfetto / chrome://tracing trace,', 'or as a figure (Beazley-style strips and charts) for a slide'],
+  ],
+  presets: ['gil-top presets', ['list the presets']],
+  calibrate: ['gil-top calibrate [--python PATH]... [--out FILE]', ['measure this machine and its Pythons; write a machine profile']],
+  verify: ['gil-top verify --preset NAME --python PATH', ['run a preset on a real Python and in the simulation, side by side']],
+};
+
+/** `head` then the words of `text`, in lines of at most `helpWidth` columns, those after the first indented by `indent`. */
+function wrap(head: string, text: string, indent: number): string[] {
+  const out: string[] = [];
+  let line = head;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > helpWidth) {
+      out.push(line);
+      line = ' '.repeat(indent);
+      empty = true;
+    }
+    line += (empty ? '' : ' ') + word;
+    empty = false;
+  }
+  out.push(line);
+  return out;
+}
+
+/** Columns `--help` keeps to. */
+const helpWidth = 120;
+
 /** The help text, generated from the tables above so that it cannot drift. */
 export function helpText(): string {
   const lines = [
     'gil-top: a live simulation of the Python GIL on a simulated multi-core Linux machine',
     '',
     'Usage',
-    '  gil-top [options]                 open the dashboard (default preset: py2-threads-2cores)',
-    '  gil-top run --preset NAME [...]   run a preset to the end without a screen and print a summary',
-    '  gil-top reproduce                 run every preset with a published figure and compare',
-    '  gil-top replay FILE               play a recorded session back (--json: headless check)',
-    '  gil-top export FILE --perfetto OUT.json | --svg OUT.svg [--from S] [--to S]',
-    '                                    write a recorded session as a Perfetto / chrome://tracing trace,',
-    '                                    or as a figure (Beazley-style strips and charts) for a slide',
-    '  gil-top presets                   list the presets',
-    '  gil-top calibrate [--python PATH]... [--out FILE]',
-    '                                    measure this machine and its Pythons; write a machine profile',
-    '  gil-top verify --preset NAME --python PATH',
-    '                                    run a preset on a real Python and in the simulation, side by side',
+    ...Object.values(usage).flatMap(([synopsis, what]) =>
+      synopsis.length < 34 ? [`  ${synopsis.padEnd(34)}${what[0]}`, ...what.slice(1).map((l) => `${' '.repeat(36)}${l}`)] : [`  ${synopsis}`, ...what.map((l) => `${' '.repeat(36)}${l}`)],
+    ),
     '',
     'Options',
   ];
   for (const [name, o] of Object.entries(options)) {
     const flag = `${'short' in o ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' VALUE' : ''}`;
-    lines.push(`  ${flag.padEnd(30)}${o.help}`);
+    lines.push(...wrap(`  ${flag.padEnd(30)}`, o.help, 32));
   }
   lines.push('', 'Exit status: 0 done (replay: it matches), 1 replay does not verify or a file could not be written,', '2 bad input (one line says what, where and why), 3 stopped by --max-wall.');
   return lines.join('\n');
