@@ -26,6 +26,15 @@ function child(mode: 'run' | 'record' | 'replay', preset: string, file: string):
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildFigures;
 }
 
+/** Plain and recorded runs measured. */
+const runs = 3;
+
+/** Wall and CPU time: the median over the children; peak memory: the highest (the target is a ceiling). */
+function medianOf(xs: ChildFigures[]): ChildFigures {
+  const m = (f: (x: ChildFigures) => number) => xs.map(f).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { wall: m((x) => x.wall), cpu: m((x) => x.cpu), maxRssMB: Math.max(...xs.map((x) => x.maxRssMB)) };
+}
+
 /** Rows of the recording table (measure, value). */
 export function benchRecording(): { name: string; value: string }[] {
   const dir = mkdtempSync(join(tmpdir(), 'gil-top-bench-'));
@@ -37,14 +46,21 @@ export function benchRecording(): { name: string; value: string }[] {
   writeFileSync(presetFile, JSON.stringify(preset));
   const file = join(dir, 'hour.jsonl');
   try {
-    const plain = child('run', presetFile, file);
-    const rec = child('record', presetFile, file);
+    // Plain and recorded runs alternate, three of each, so that a change in the machine's load
+    // falls on both; times are the medians of three (the ratio is of the medians), memory the highest peak.
+    const plains: ChildFigures[] = [];
+    const recs: ChildFigures[] = [];
+    for (let i = 0; i < runs; i++) {
+      plains.push(child('run', presetFile, file));
+      recs.push(child('record', presetFile, file));
+    }
+    const [plain, rec] = [medianOf(plains), medianOf(recs)];
     const bytes = statSync(file).size;
     const rep = child('replay', presetFile, file);
     const f = (x: ChildFigures) => `${x.wall.toFixed(2)} s wall, ${x.cpu.toFixed(2)} s CPU, peak ${x.maxRssMB.toFixed(0)} MB`;
     return [
-      { name: 'one simulated hour of echo-fib-py3, plain run', value: f(plain) },
-      { name: 'the same, recorded (run --record)', value: `${f(rec)}; ${(rec.wall / plain.wall).toFixed(2)}x the plain wall time, ${(rec.cpu / plain.cpu).toFixed(2)}x its CPU (target 2x)` },
+      { name: `one simulated hour of echo-fib-py3, plain run (medians of ${runs})`, value: f(plain) },
+      { name: `the same, recorded (run --record; medians of ${runs})`, value: `${f(rec)}; ${(rec.wall / plain.wall).toFixed(2)}x the plain wall time, ${(rec.cpu / plain.cpu).toFixed(2)}x its CPU (target 2x)` },
       { name: 'its file', value: `${(bytes / 1e6).toFixed(1)} MB, ${(bytes / 1e6 / 60).toFixed(2)} MB per simulated minute` },
       { name: 'replay --json of that file', value: `${f(rep)} (target under 200 MB to record and to replay)` },
     ];
