@@ -1,0 +1,96 @@
+/**
+ * Where an event's time goes on a two-core Python 2 battle (the README's Speed section), run alone
+ * with `npx tsx bench/event-anatomy.ts [preset]`: what the engine costs with nothing else to do
+ * (take an event off the queue, run its handler, schedule the next: the floor of any event), what
+ * a jittered cost costs, and each kind of event of the preset timed one by one (a clock read
+ * around each, its own cost taken off: the figures are a little high, their order is what counts).
+ */
+import { createCounters } from '../src/engine/counters.js';
+import { Engine } from '../src/engine/engine.js';
+import { Rng } from '../src/engine/rng.js';
+import { configFor, loadPreset } from '../src/config/load.js';
+import { Simulation } from '../src/model/simulation.js';
+import { Kernel } from '../src/os/kernel.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cpuNs = (f: () => number): number => {
+  const c0 = process.cpuUsage();
+  const n = f();
+  const c = process.cpuUsage(c0);
+  return ((c.user + c.system) * 1000) / n;
+};
+
+/** Two hot keys taking turns: pop, handler, schedule; with a jittered cost when `draw`. */
+function floor(draw: boolean): number {
+  const e = new Engine(createCounters(), new Rng('1', 0.2));
+  const keys = [e.queue.newKey(true), e.queue.newKey(true)];
+  const kind: number = e.on((t) => e.schedule(keys[t], e.now + (draw ? e.cost(1000) : 1000 + t), kind, t));
+  e.schedule(keys[0], 10, kind, 0);
+  e.schedule(keys[1], 15, kind, 1);
+  return cpuNs(() => e.runUntil(Infinity, 5e6));
+}
+
+function jitteredCost(): number {
+  const r = new Rng('1', 0.2);
+  let acc = 0;
+  const ns = cpuNs(() => {
+    for (let i = 0; i < 5e6; i++) acc += r.cost(1000 + (i & 7));
+    return 5e6;
+  });
+  if (acc <= 0) throw new Error('unreachable');
+  return ns;
+}
+
+/** Each kind of burst end of `preset` (named by its continuation), timed one by one. */
+function kinds(preset: string): { kind: string; count: number; ns: number }[] {
+  const now = process.hrtime.bigint;
+  const proto = Kernel.prototype as unknown as { onBurstEnd(this: { tasks: { next: { name: string } | null }[] }, id: number): void };
+  const original = proto.onBurstEnd;
+  const total = new Map<string, number>();
+  const count = new Map<string, number>();
+  proto.onBurstEnd = function (id) {
+    const kind = this.tasks[id].next?.name ?? '?';
+    const t0 = now();
+    original.call(this, id);
+    const d = Number(now() - t0);
+    total.set(kind, (total.get(kind) ?? 0) + d);
+    count.set(kind, (count.get(kind) ?? 0) + 1);
+  };
+  try {
+    for (let r = 0; r < 3; r++) {
+      total.clear();
+      count.clear();
+      new Simulation(configFor(loadPreset(preset))).runUntil(3600e9);
+    }
+  } finally {
+    proto.onBurstEnd = original;
+  }
+  let clock = 0;
+  for (let i = 0; i < 1e6; i++) {
+    const a = now();
+    clock += Number(now() - a);
+  }
+  clock /= 1e6;
+  return [...count].map(([kind, n]) => ({ kind, count: n, ns: total.get(kind)! / n - clock })).sort((a, b) => b.count - a.count);
+}
+
+const preset = process.argv[2] ?? 'py2-threads-2cores';
+const runs = 5;
+// The first two runs are slower while the compiler settles (about 125 against 85 ns an event here).
+const perEvent = median(
+  Array.from({ length: 5 }, () => {
+    const sim = new Simulation(configFor(loadPreset(preset)));
+    return cpuNs(() => {
+      sim.runUntil(3600e9);
+      return sim.events;
+    });
+  }).slice(2),
+);
+console.log(`${preset}: ${perEvent.toFixed(1)} ns per event (median of 3 runs, after 2 to warm up)`);
+// The floor's own handlers run after the preset: ahead of it they would make the engine's
+// handler call polymorphic and the preset slower than it is.
+console.log(`engine floor (pop, handler, schedule), ns per event: ${median(Array.from({ length: runs }, () => floor(false))).toFixed(1)}`);
+console.log(`the same with a jittered cost drawn, ns per event: ${median(Array.from({ length: runs }, () => floor(true))).toFixed(1)}`);
+console.log(`a jittered cost alone, ns: ${median(Array.from({ length: runs }, jitteredCost)).toFixed(1)}`);
+console.log('kind of event (continuation)   events      ns each, timed one by one');
+for (const k of kinds(preset).filter((k) => k.count > 100)) console.log(`${k.kind.padEnd(30)} ${String(k.count).padStart(9)} ${k.ns.toFixed(1).padStart(10)}`);
