@@ -291,7 +291,7 @@ export class EngineSession {
     if (this.deadlockShown) return;
     this.deadlockShown = true;
     const waits = d.waits.length > 0 ? `: ${d.waits.join(', ')}` : ': every thread is asleep with nobody to wake it';
-    this.say(`deadlock: nothing has happened since t=${(d.sinceNs / 1e9).toFixed(6)} s${waits}. R restarts, l another preset`);
+    this.say(`deadlock since t=${(d.sinceNs / 1e9).toFixed(6)} s${waits}; R restarts`);
   }
 
   /** The live run's deadlock, if it is in one. */
