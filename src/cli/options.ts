@@ -4,6 +4,7 @@ import { limits } from '../config/preset-schema.js';
 import { didYouMean, ownValue, quote } from '../config/read-input.js';
 import { policyNames, type PolicyName } from '../model/index.js';
 import { defaultMaxWallSeconds } from '../session/wall-budget.js';
+import { wrap } from '../tui/format.js';
 
 /** The commands, each with the options it accepts. The dashboard is the command with no name. */
 export const commands = {
@@ -171,42 +172,32 @@ function seedOption(s: string): string {
 }
 
 /** Each command's synopsis and what it does, in the order `--help` lists them (every command has one: the type says so). */
-const usage: Record<CommandName, [synopsis: string, what: string[]]> = {
-  dashboard: ['gil-top [options]', ['open the dashboard (default preset: py2-threads-2cores)']],
-  run: ['gil-top run --preset NAME [...]', ['run a preset to the end without a screen and print a summary']],
-  reproduce: ['gil-top reproduce', ['run every preset with a published figure and compare']],
-  compare: ['gil-top compare --preset NAME', ['run one workload under each policy, side by side']],
-  sweep: ['gil-top sweep --preset NAME --param NAME=LO..HI', ['vary an interval, the cores, threads or processes; a table of outcomes']],
-  replay: ['gil-top replay FILE', ['play a recorded session back (--json: headless check)']],
+const usage: Record<CommandName, [synopsis: string, what: string]> = {
+  dashboard: ['gil-top [options]', 'open the dashboard (default preset: py2-threads-2cores)'],
+  run: ['gil-top run --preset NAME [...]', 'run a preset to the end without a screen and print a summary'],
+  reproduce: ['gil-top reproduce', 'run every preset with a published figure and compare'],
+  compare: ['gil-top compare --preset NAME', 'run one workload under each policy, side by side'],
+  sweep: ['gil-top sweep --preset NAME --param NAME=LO..HI', 'vary an interval, the cores, threads or processes; a table of outcomes'],
+  replay: ['gil-top replay FILE', 'play a recorded session back (--json: headless check)'],
   export: [
     'gil-top export FILE --perfetto OUT.json | --svg OUT.svg [--from S] [--to S]',
-    ['write a recorded session as a Perfetto / chrome://tracing trace,', 'or as a figure (Beazley-style strips and charts) for a slide'],
+    'write a recorded session as a Perfetto / chrome://tracing trace, or as a figure (Beazley-style strips and charts) for a slide',
   ],
-  presets: ['gil-top presets', ['list the presets']],
-  calibrate: ['gil-top calibrate [--python PATH]... [--out FILE]', ['measure this machine and its Pythons; write a machine profile']],
-  verify: ['gil-top verify --preset NAME --python PATH', ['run a preset on a real Python and in the simulation, side by side']],
+  presets: ['gil-top presets', 'list the presets'],
+  calibrate: ['gil-top calibrate [--python PATH]... [--out FILE]', 'measure this machine and its Pythons; write a machine profile'],
+  verify: ['gil-top verify --preset NAME --python PATH', 'run a preset on a real Python and in the simulation, side by side'],
 };
-
-/** `head` then the words of `text`, in lines of at most `helpWidth` columns, those after the first indented by `indent`. */
-function wrap(head: string, text: string, indent: number): string[] {
-  const out: string[] = [];
-  let line = head;
-  let empty = true;
-  for (const word of text.split(' ')) {
-    if (!empty && line.length + 1 + word.length > helpWidth) {
-      out.push(line);
-      line = ' '.repeat(indent);
-      empty = true;
-    }
-    line += (empty ? '' : ' ') + word;
-    empty = false;
-  }
-  out.push(line);
-  return out;
-}
 
 /** Columns `--help` keeps to. */
 const helpWidth = 120;
+
+/** `head`, then `text` from column `indent` on, wrapped to the help's width (a head too long for its column gets a line of its own). */
+function entry(head: string, text: string, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  const [first, ...rest] = wrap(text, helpWidth - indent, Infinity);
+  const lead = head.length < indent ? [head.padEnd(indent) + first] : [head, pad + first];
+  return [...lead, ...rest.map((l) => pad + l)];
+}
 
 /** The help text, generated from the tables above so that it cannot drift. */
 export function helpText(): string {
@@ -214,15 +205,13 @@ export function helpText(): string {
     'gil-top: a live simulation of the Python GIL on a simulated multi-core Linux machine',
     '',
     'Usage',
-    ...Object.values(usage).flatMap(([synopsis, what]) =>
-      synopsis.length < 34 ? [`  ${synopsis.padEnd(34)}${what[0]}`, ...what.slice(1).map((l) => `${' '.repeat(36)}${l}`)] : [`  ${synopsis}`, ...what.map((l) => `${' '.repeat(36)}${l}`)],
-    ),
+    ...Object.values(usage).flatMap(([synopsis, what]) => entry(`  ${synopsis}`, what, 36)),
     '',
     'Options',
   ];
   for (const [name, o] of Object.entries(options)) {
     const flag = `${'short' in o ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' VALUE' : ''}`;
-    lines.push(...wrap(`  ${flag.padEnd(30)}`, o.help, 32));
+    lines.push(...entry(`  ${flag}`, o.help, 32));
   }
   lines.push('', 'Exit status: 0 done (replay: it matches), 1 replay does not verify or a file could not be written,', '2 bad input (one line says what, where and why), 3 stopped by --max-wall.');
   return lines.join('\n');
