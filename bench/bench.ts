@@ -4,6 +4,7 @@
  * the parallel runner, with CPU time beside wall time; these machines are shared: quote the
  * medians and the ratios, not one run's time). Prints Markdown tables, the ones README.md shows.
  */
+import { median } from '../src/calibrate/stats.js';
 import { configFor, listPresets, type Preset } from '../src/config/load.js';
 import { Simulation } from '../src/model/simulation.js';
 import { headlessLimitNs } from '../src/session/headless.js';
@@ -13,7 +14,6 @@ import { benchRecording } from './recording.js';
 import { benchScale } from './scale.js';
 import { benchUi } from './ui.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 /** Seconds with three decimals, or two significant digits below 10 ms. */
 const secs = (x: number) => (x >= 0.01 ? x.toFixed(3) : x.toPrecision(2));

@@ -8,11 +8,11 @@
 import { createCounters } from '../src/engine/counters.js';
 import { Engine } from '../src/engine/engine.js';
 import { Rng } from '../src/engine/rng.js';
+import { median } from '../src/calibrate/stats.js';
 import { configFor, loadPreset } from '../src/config/load.js';
 import { Simulation } from '../src/model/simulation.js';
 import { Kernel } from '../src/os/kernel.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cpuNs = (f: () => number): number => {
   const c0 = process.cpuUsage();
   const n = f();

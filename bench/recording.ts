@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '../src/calibrate/stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -31,8 +32,7 @@ const runs = 3;
 
 /** Wall and CPU time: the median over the children; peak memory: the highest (the target is a ceiling). */
 function medianOf(xs: ChildFigures[]): ChildFigures {
-  const m = (f: (x: ChildFigures) => number) => xs.map(f).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { wall: m((x) => x.wall), cpu: m((x) => x.cpu), maxRssMB: Math.max(...xs.map((x) => x.maxRssMB)) };
+  return { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)), maxRssMB: Math.max(...xs.map((x) => x.maxRssMB)) };
 }
 
 /** Rows of the recording table (measure, value). */

@@ -4,6 +4,7 @@
  * two-core, two-thread rate). The machines are built here, not shipped as presets: CPU-bound
  * threads counting down forever, on the article's VM profile. Run alone with `npx tsx bench/scale.ts`.
  */
+import { median } from '../src/calibrate/stats.js';
 import { configFor, loadPreset, type Preset } from '../src/config/load.js';
 import { Simulation } from '../src/model/simulation.js';
 
@@ -16,7 +17,6 @@ export function scalePreset(policy: 'py2' | 'py3', cores: number, threads: numbe
   return { ...base, name: `scale-${cores}x${threads}-${policy}`, title: `${cores} cores, ${threads} CPU-bound threads`, policy, cores, threads: ts };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
 /**

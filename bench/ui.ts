@@ -8,6 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
+import { median } from '../src/calibrate/stats.js';
 import { listPresets, loadPreset, type Preset } from '../src/config/load.js';
 import { FLAT_OUT } from '../src/session/live-loop.js';
 import { scalePreset } from './scale.js';
@@ -46,10 +47,8 @@ class FakeKeyboard extends EventEmitter {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (a: number[]) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+/** The median, NaN of nothing (a case that drew no frame prints NaN rather than failing the bench). */
+const medianOrNaN = (a: number[]) => (a.length === 0 ? NaN : median(a));
 const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))];
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
@@ -229,10 +228,10 @@ async function benchCase(c: UiCase): Promise<{ name: string; value: string }[]> 
   return [
     { name: `${l}: frames per second rendered`, value: (frames / wall).toFixed(1) },
     { name: `${l}: main thread CPU per frame (React, layout, output, view model), mean`, value: perThread.main > 0 ? ms((perThread.main * 1000) / frames) : `${ms(elu.active / frames)} (wall)` },
-    { name: `${l}: Ink output per frame, median`, value: ms(median(renderMs)) },
-    { name: `${l}: view model per frame (timeline, rows), median`, value: ms(median(viewMs)) },
-    { name: `${l}: key-to-frame flat out, median / p95 / max`, value: `${ms(median(latencies))} / ${ms(pct(latencies, 0.95))} / ${ms(Math.max(...latencies))}` },
-    { name: `${l}: of that, key to the engine's answer, median / p95`, value: `${ms(median(engineLatencies))} / ${ms(pct(engineLatencies, 0.95))}` },
+    { name: `${l}: Ink output per frame, median`, value: ms(medianOrNaN(renderMs)) },
+    { name: `${l}: view model per frame (timeline, rows), median`, value: ms(medianOrNaN(viewMs)) },
+    { name: `${l}: key-to-frame flat out, median / p95 / max`, value: `${ms(medianOrNaN(latencies))} / ${ms(pct(latencies, 0.95))} / ${ms(Math.max(...latencies))}` },
+    { name: `${l}: of that, key to the engine's answer, median / p95`, value: `${ms(medianOrNaN(engineLatencies))} / ${ms(pct(engineLatencies, 0.95))}` },
     { name: `${l}: key presses not shown within 2 s (of 30)`, value: String(lost) },
     { name: `${l}: engine (worker) slices, mean / busy share of wall time`, value: `${ms(engineMs / Math.max(1, slices))} / ${(engineBusy * 100).toFixed(0)}%` },
     { name: `${l}: simulated s per wall s flat out`, value: `${simPerWall.toFixed(3)} (${(events / wall / 1e6).toFixed(2)} M events/s)` },
