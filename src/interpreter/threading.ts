@@ -119,8 +119,7 @@ export class Threading {
       w.waitsFor = null;
       if (engine.journal !== null) engine.say(t.id, `${t.name}: ${kind === 'start' ? 'sets _started' : 'has finished: releases its lock'}: ${w.state === TaskState.Blocked ? `futex_wake wakes ${w.name}` : `${w.name} is not asleep yet`}`);
       if (w.state !== TaskState.Blocked) continue;
-      engine.counters.syscalls.futex_wake++;
-      ns += kernel.futexWakeCost(kernel.wake(w, t.core));
+      ns += kernel.futexWake(w, t.core);
     }
     if (ns > 0) kernel.run(t, ns, next);
     else next(t);

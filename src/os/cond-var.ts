@@ -72,8 +72,7 @@ export class CondVar<T extends Task> {
   signal(by: T, which: T | undefined = this.waiters.first()): number {
     if (which === undefined || !this.waiters.remove(which)) return 0;
     this.signaled[which.id] = true;
-    this.sim.counters.syscalls.futex_wake++;
-    return this.kernel.futexWakeCost(this.kernel.wake(which, by.core));
+    return this.kernel.futexWake(which, by.core);
   }
 
   private readonly unlock = (t: T): void => {

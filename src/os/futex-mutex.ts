@@ -64,7 +64,6 @@ export class FutexMutex<T extends Task> {
     this.owner = null;
     const s = this.sleepers.shift();
     if (s === undefined) return this.profile.interpreter.mutexNs;
-    this.sim.counters.syscalls.futex_wake++;
-    return this.profile.interpreter.mutexNs + this.kernel.futexWakeCost(this.kernel.wake(s, by.core));
+    return this.profile.interpreter.mutexNs + this.kernel.futexWake(s, by.core);
   }
 }

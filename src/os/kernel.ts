@@ -164,6 +164,16 @@ export class Kernel<T extends Task = Task> {
     return this.makeRunnable(task, true, wakerCore);
   }
 
+  /**
+   * A FUTEX_WAKE by a task on core `wakerCore`: wakes `sleeper` (undefined: the futex's queue was
+   * empty) and returns what the call costs its caller (jittered), ns. Counts the system call.
+   */
+  futexWake(sleeper: T | undefined, wakerCore: number): number {
+    this.sim.counters.syscalls.futex_wake++;
+    if (sleeper === undefined) return this.sim.cost(this.profile.syscalls.futexWakeEmptyNs);
+    return this.futexWakeCost(this.wake(sleeper, wakerCore));
+  }
+
   /** What a FUTEX_WAKE that woke a task as `wake` says costs its caller (jittered), ns. */
   futexWakeCost(w: Wake): number {
     const s = this.profile.syscalls;

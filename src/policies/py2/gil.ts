@@ -227,7 +227,7 @@ export class Py2Gil implements GilPolicy {
 
   /** The check: pending calls, then "give another thread a chance": sem_post, then sem_wait. */
   private check(t: PyThread, next: Next): void {
-    const { engine, kernel, profile, book } = this.ctx;
+    const { engine, kernel, book } = this.ctx;
     engine.counters.checks++;
     this._Py_Ticker = this.settings.checkInterval;
     if (this.pendingCalls) {
@@ -254,11 +254,10 @@ export class Py2Gil implements GilPolicy {
       this.retake(t);
       return;
     }
-    engine.counters.syscalls.futex_wake++;
     const sleeper = this.sem.futexQueue.shift();
     if (engine.journal !== null)
       engine.say(t.id, `${t.name}: check at tick 0, sem_post: ${sleeper !== undefined ? `futex_wake wakes ${sleeper.name}` : `futex_wake finds nobody asleep (${this.sem.nwaiters} awake in sem_wait)`}`);
-    const window = line + (sleeper !== undefined ? kernel.futexWakeCost(kernel.wake(sleeper, t.core)) : engine.cost(profile.syscalls.futexWakeEmptyNs));
+    const window = line + kernel.futexWake(sleeper, t.core);
     if (t.state === TaskState.Running && engine.horizon() > engine.now + window) {
       // The holder was not preempted by the wakee, and nothing can happen anywhere before it is
       // back from futex_wake: nobody can see the semaphore at 1, so it takes it back for sure.

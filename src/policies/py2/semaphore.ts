@@ -165,7 +165,7 @@ export class Py2Semaphore {
 
   /** sem_post: value 1 first, then futex_wake if anybody is in sem_wait's slow path; then `next`. */
   post(t: PyThread, next: Next): void {
-    const { engine, kernel, profile } = this.ctx;
+    const { kernel } = this.ctx;
     const line = this.touch(t);
     this.value = 1;
     if (this.nwaiters === 0) {
@@ -173,12 +173,6 @@ export class Py2Semaphore {
       else next(t);
       return;
     }
-    engine.counters.syscalls.futex_wake++;
-    const sleeper = this.futexQueue.shift();
-    if (sleeper !== undefined) {
-      kernel.run(t, line + kernel.futexWakeCost(kernel.wake(sleeper, t.core)), next);
-    } else {
-      kernel.run(t, line + engine.cost(profile.syscalls.futexWakeEmptyNs), next);
-    }
+    kernel.run(t, line + kernel.futexWake(this.futexQueue.shift(), t.core), next);
   }
 }
