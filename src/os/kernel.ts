@@ -465,20 +465,20 @@ export class Kernel<T extends Task = Task> {
   }
 
   /**
-   * How long an idle core takes to run a task woken onto it: short while it is still in a
-   * shallow idle state (polling), long once it has gone into a deep one (halted).
+   * Where an idle core is in its way down since it went idle: going idle, then polling for work
+   * (from `idlePollStartNs` to `idlePollEndNs`), then halted, and in a deep state past `shallowIdleNs`.
    */
-  private idleWakeupLatency(core: Core<T>): number {
+  private idlePhase(core: Core<T>): IdlePhase {
     const s = this.profile.scheduler;
     const idle = this.sim.now - core.idleSince;
-    return idle < s.idlePollEndNs ? s.pollingWakeupLatencyNs : idle < s.shallowIdleNs ? s.shallowIdleWakeupLatencyNs : s.idleWakeupLatencyNs;
+    if (idle < s.idlePollEndNs) return idle >= s.idlePollStartNs ? IdlePhase.Polling : IdlePhase.Going;
+    return idle < s.shallowIdleNs ? IdlePhase.Halted : IdlePhase.Deep;
   }
 
-  /** Whether an idle core is polling for work now (a wake onto it needs no interrupt). */
-  private polling(core: Core<T>): boolean {
+  /** How long an idle core in `phase` takes to run a task woken onto it: short until it halts, long once in a deep state. */
+  private idleWakeupLatency(phase: IdlePhase): number {
     const s = this.profile.scheduler;
-    const idle = this.sim.now - core.idleSince;
-    return idle >= s.idlePollStartNs && idle < s.idlePollEndNs;
+    return phase === IdlePhase.Halted ? s.shallowIdleWakeupLatencyNs : phase === IdlePhase.Deep ? s.idleWakeupLatencyNs : s.pollingWakeupLatencyNs;
   }
 
   /**
@@ -515,14 +515,14 @@ export class Kernel<T extends Task = Task> {
     t.state = TaskState.Runnable;
     t.runnableSince = this.sim.now;
     if (core.curr === null) {
-      const latency = this.sim.cost(sleeper ? this.idleWakeupLatency(core) : this.profile.scheduler.contextSwitchNs);
-      const polling = this.polling(core);
-      if (this.sim.journal !== null && sleeper) this.sim.say(t.id, `${t.name}: woken; idle cpu${core.id} runs it after ${latency} ns (${this.idleState(core)})`);
+      const phase = this.idlePhase(core);
+      const latency = this.sim.cost(sleeper ? this.idleWakeupLatency(phase) : this.profile.scheduler.contextSwitchNs);
+      if (this.sim.journal !== null && sleeper) this.sim.say(t.id, `${t.name}: woken; idle cpu${core.id} runs it after ${latency} ns (${idlePhaseWords[phase]})`);
       this.dispatch(core, t, latency);
-      return polling ? Wake.NoIpi : Wake.Ipi;
+      // A polling core notices the task by itself; any other needs an interrupt.
+      return phase === IdlePhase.Polling ? Wake.NoIpi : Wake.Ipi;
     }
     const remote = core.id !== wakerCore ? Wake.Ipi : Wake.NoIpi;
-    this.account(core);
     const curr = core.curr;
     if (sleeper && curr.vruntime - t.vruntime > this.wakeupGranularity) {
       // Wake-up preemption: the wakee has the smallest vruntime here, so it runs at once.
@@ -538,13 +538,14 @@ export class Kernel<T extends Task = Task> {
     return remote;
   }
 
-  /** An idle core's state, in words. */
-  private idleState(core: Core<T>): string {
-    const s = this.profile.scheduler;
-    const idle = this.sim.now - core.idleSince;
-    return idle < s.idlePollStartNs ? 'going idle' : idle < s.idlePollEndNs ? 'polling: no interrupt needed' : idle < s.shallowIdleNs ? 'halted' : 'in a deep idle state';
-  }
 }
+
+/** Where an idle core is (see `Kernel.idlePhase`). */
+const IdlePhase = { Going: 0, Polling: 1, Halted: 2, Deep: 3 } as const;
+type IdlePhase = (typeof IdlePhase)[keyof typeof IdlePhase];
+
+/** Each idle phase in words, for the narration. */
+const idlePhaseWords: Record<IdlePhase, string> = ['going idle', 'polling: no interrupt needed', 'halted', 'in a deep idle state'];
 
 /** How a wake went (see `Kernel.wake`). */
 export const Wake = {
