@@ -109,9 +109,15 @@ export class LiveLoop {
     return done;
   }
 
-  /** Whether nothing is left to run: the run finished, or the playback reached the end of its recording (or diverged). */
+  /**
+   * Whether nothing is left to run: the run finished or is deadlocked (its clock stops where a
+   * headless run stops it; a signal that wakes a thread lets it go on), or the playback reached
+   * the end of its recording (or diverged).
+   */
   get over(): boolean {
-    return this.player !== null ? this.player.done : this.driver.sim.finished;
+    if (this.player !== null) return this.player.done;
+    const sim = this.driver.sim;
+    return sim.finished || sim.deadlocked;
   }
 
 

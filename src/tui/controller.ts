@@ -193,7 +193,7 @@ export class DashboardController {
       base: this.history.base(),
       speed: f.speed,
       paused: f.paused,
-      deadlocked: f.deadlock !== null,
+      deadlocked: f.deadlocked,
       recording: f.recording !== null,
       timeline: t === null ? { rows: [], windowNs: this.timelineNs } : { rows: t.rows(snap.now, gilGroups), windowNs: t.windowNs },
       switchRate: this.history.switchRate,

@@ -110,16 +110,8 @@ export interface EngineFrame {
   journal: { available: boolean | null; entries: LogEntry[] };
   /** Set once a live run has finished: what the end-of-run card needs besides the snapshot. */
   end: RunEnd | null;
-  /** Set while a live run is deadlocked (unfinished, nothing left to happen), null otherwise. */
-  deadlock: Deadlock | null;
-}
-
-/** A live run that can never go on: threads asleep with nobody to wake them. */
-export interface Deadlock {
-  /** Simulated instant of the last event: nothing has happened since. */
-  sinceNs: number;
-  /** Threads asleep on a socket and what they wait for, in words. */
-  waits: string[];
+  /** The live run is deadlocked: unfinished, and nothing is left to happen. */
+  deadlocked: boolean;
 }
 
 /** How a live run ended, for the end-of-run card. */
@@ -162,10 +154,8 @@ export class EngineSession {
   private journal: JournalReader | null = null;
   /** Journal entries read for a message and not yet sent with a frame. */
   private pendingLog: LogEntry[] = [];
-  /** The end of the live run has been announced. */
-  private finishShown = false;
-  /** The live run's deadlock has been announced (reset if something wakes a thread again). */
-  private deadlockShown = false;
+  /** What the message line last said about the live run's state: nothing while it runs, then its end or its deadlock. */
+  private announced: 'running' | 'finished' | 'deadlock' = 'running';
 
   constructor(readonly setup: EngineSetup) {
     this.player = setup.replay ?? null;
@@ -240,8 +230,7 @@ export class EngineSession {
   private newDriver(speed: number): SessionDriver {
     this.run++;
     this.cursor = new TraceCursor();
-    this.finishShown = false;
-    this.deadlockShown = false;
+    this.announced = 'running';
     this.pendingLog = [];
     const journalOn = this.journal !== null;
     if (this.player !== null) {
@@ -272,45 +261,30 @@ export class EngineSession {
     this.slices++;
     // Time can move without an event (a quiet stretch in slow motion): that must redraw too.
     const moved = sim.now !== now || sim.events !== events;
-    this.checkFinished();
-    this.checkDeadlock();
+    this.announce();
     this.checkReplayEnd();
     return moved;
   }
 
   /**
-   * Announces once that a live run is deadlocked: simulated time goes on (a deadlocked program
-   * sits there), but nothing can happen any more unless the user acts (a signal may end a join).
+   * Says once when the live run ends (and closes its recording) or deadlocks. A deadlock can end
+   * (a signal may wake the main thread from a join): said again if it comes back.
    */
-  private checkDeadlock(): void {
-    const d = this.deadlock();
-    if (d === null) {
-      this.deadlockShown = false;
-      return;
+  private announce(): void {
+    const sim = this.driver.sim;
+    const state = this.player !== null ? 'running' : sim.finished ? 'finished' : sim.deadlocked ? 'deadlock' : 'running';
+    if (state === this.announced) return;
+    this.announced = state;
+    if (state === 'deadlock') {
+      const waits = sim.socketWaits();
+      this.say(`deadlock since t=${(sim.lastEventAt / 1e9).toFixed(6)} s: ${waits.length > 0 ? waits.join(', ') : 'every thread is asleep with nobody to wake it'}; R restarts`);
+    } else if (state === 'finished') {
+      const at = `t=${(this.endNs() / 1e9).toFixed(6)} s`;
+      if (this.recording !== null && !this.recording.finalized) {
+        this.recording.finalize('finished');
+        this.say(`run finished at ${at}; recording written to ${this.recording.file}`);
+      } else this.say(`finished at ${at}: R again, p then R another policy, l another preset`);
     }
-    if (this.deadlockShown) return;
-    this.deadlockShown = true;
-    const waits = d.waits.length > 0 ? `: ${d.waits.join(', ')}` : ': every thread is asleep with nobody to wake it';
-    this.say(`deadlock since t=${(d.sinceNs / 1e9).toFixed(6)} s${waits}; R restarts`);
-  }
-
-  /** The live run's deadlock, if it is in one. */
-  private deadlock(): Deadlock | null {
-    const sim = this.driver.sim;
-    if (this.player !== null || !sim.deadlocked) return null;
-    return { sinceNs: sim.lastEventAt, waits: sim.socketWaits() };
-  }
-
-  /** Announces the end of a live run once, and closes its recording. */
-  private checkFinished(): void {
-    const sim = this.driver.sim;
-    if (this.player !== null || !sim.finished || this.finishShown) return;
-    this.finishShown = true;
-    const at = `t=${(this.endNs() / 1e9).toFixed(6)} s`;
-    if (this.recording !== null && !this.recording.finalized) {
-      this.recording.finalize('finished');
-      this.say(`run finished at ${at}; recording written to ${this.recording.file}`);
-    } else this.say(`finished at ${at}: R again, p then R another policy, l another preset`);
   }
 
   /** The simulated instant the run finished (or now, while it runs). */
@@ -358,7 +332,7 @@ export class EngineSession {
       slices: this.slices,
       journal: this.journal === null ? { available: null, entries: [] } : { available: this.journal.ring !== null, entries: [...this.pendingLog, ...this.journal.take()].slice(-LOG_KEEP) },
       end: this.runEnd(),
-      deadlock: this.deadlock(),
+      deadlocked: this.player === null && this.driver.sim.deadlocked,
     };
     this.pendingLog = [];
     this.engineMs = 0;
@@ -422,7 +396,7 @@ export class EngineSession {
         const ok = this.loop.stepEvent();
         const said = j.take();
         this.pendingLog = [...this.pendingLog, ...before, ...said].slice(-LOG_KEEP);
-        if (!ok) this.say('nothing left to step: the run is over');
+        if (!ok) this.say(this.player === null && sim.deadlocked ? 'deadlocked: no event is left to step; R restarts' : 'nothing left to step: the run is over');
         else if (said.length > 0) this.say(`stepped: ${formatEntry(said[said.length - 1])}${said.length > 1 ? ` (+${said.length - 1} in the log)` : ''}`);
         else this.say(`stepped one event: now ${at()}, event ${sim.events}${j.ring !== null ? ' (nothing to narrate)' : ''}`);
         return;

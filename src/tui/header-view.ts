@@ -25,7 +25,7 @@ export function badgesOf(h: HeaderInput): { text: string; color: string }[] {
   if (h.replay) out.push({ text: 'REPLAY', color: 'magenta' });
   if (h.paused && !h.finished) out.push({ text: 'PAUSED', color: 'yellow' });
   if (h.finished) out.push({ text: 'FINISHED', color: 'green' });
-  if (h.deadlocked && !h.finished) out.push({ text: 'DEADLOCK', color: 'red' });
+  if (h.deadlocked) out.push({ text: 'DEADLOCK', color: 'red' });
   if (h.diverged) out.push({ text: 'DIVERGED', color: 'red' });
   if (h.recording) out.push({ text: 'REC', color: 'red' });
   return out;

@@ -50,3 +50,20 @@ describe('a deadlocked run on the dashboard', () => {
     expect(screen()).not.toContain('deadlock');
   });
 });
+
+describe('a deadlocked run in the live loop', () => {
+  it('stops its clock (flat out it would run on for hours) and steps nothing, at once', async () => {
+    const { controller, press } = await openDashboard({ preset: floodPreset() });
+    const driver = controller.driver;
+    driver.advanceTo(3600e9);
+    const sim = driver.sim;
+    expect(sim.deadlocked).toBe(true);
+    // Stopped at the first sample instant after the last event, not an hour later.
+    expect(sim.now - sim.lastEventAt).toBeLessThanOrEqual(driver.sampleEveryNs);
+    await tick(); // the dashboard announces the deadlock first
+    const now = sim.now;
+    const s = await press('.');
+    expect(s.split('\n').at(-2)).toBe('deadlocked: no event is left to step; R restarts');
+    expect(sim.now).toBe(now);
+  });
+});
