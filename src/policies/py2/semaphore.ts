@@ -92,12 +92,14 @@ export class Py2Semaphore {
     this.futexWait(t, line);
   }
 
-  /** futex_wait on the word; `extraNs`: CPU owed before it (a cache-line transfer). */
-  private futexWait(t: PyThread, extraNs = 0): void {
+  /**
+   * futex_wait on the word, right after a failed compare-and-swap (whose cache-line transfer,
+   * `lineNs`, is paid first: the kernel's compare then finds the line on this core).
+   */
+  private futexWait(t: PyThread, lineNs: number): void {
     const { engine, book, kernel, profile } = this.ctx;
     book.activity(t, Activity.GilWait);
-    // The kernel reads the word to compare it: the line comes to this core.
-    const entry = engine.cost(profile.syscalls.futexWaitEntryNs) + extraNs + this.touch(t);
+    const entry = engine.cost(profile.syscalls.futexWaitEntryNs) + lineNs;
     if (this.decidedAhead(t, entry)) return;
     kernel.run(t, entry, this.futexWaitInKernel);
   }
