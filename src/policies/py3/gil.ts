@@ -54,10 +54,12 @@ export class Py3Gil implements GilPolicy {
   readonly interruptibleWaits = true;
   readonly exists = true;
 
-  /** `gil->locked`: whether the GIL is taken. */
-  private locked: boolean;
-  /** Thread that holds it (or is in a forced drop and still counted as holding). */
+  /** Thread that holds it: taken by `_ready`, given up under the mutex in drop_gil. */
   protected owner: PyThread | null;
+  /** `gil->locked`: whether the GIL is taken (the model keeps who has it). */
+  private get locked(): boolean {
+    return this.owner !== null;
+  }
   /** `gil->last_holder`: last thread that held the GIL; tells a dropper whether anyone took it. */
   private last_holder: PyThread | null;
   /** `gil->switch_number`: GIL switches so far; a waiter only asks for a drop if it is unchanged. */
@@ -70,8 +72,6 @@ export class Py3Gil implements GilPolicy {
   private readonly mutex: FutexMutex<PyThread>;
   /** `gil->switch_cond`, waited on by a forced drop_gil. */
   private readonly switch_cond: CondVar<PyThread>;
-  /** Thread in `COND_WAIT(gil->switch_cond, ...)` inside a forced drop_gil. */
-  private switchWaiter: PyThread | null = null;
   /** Per-thread records, by thread id. */
   private readonly records: Py3Thread[] = [];
   /** How Python code runs: to the next check point where a drop request is seen. */
@@ -84,7 +84,6 @@ export class Py3Gil implements GilPolicy {
   ) {
     this.owner = holder;
     this.last_holder = holder;
-    this.locked = holder !== null;
     this.mutex = new FutexMutex(ctx.engine, ctx.kernel, ctx.profile, 'gil->mutex');
     this.cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile, 'cond');
     this.switch_cond = new CondVar(ctx.engine, ctx.kernel, ctx.profile, 'switch_cond');
@@ -175,7 +174,6 @@ export class Py3Gil implements GilPolicy {
     const r = this.rec(t);
     const previous = this.last_holder;
     // _Py_atomic_store_relaxed(&gil->locked, 1);
-    this.locked = true;
     this.owner = t;
     // if (tstate != (PyThreadState*)_Py_atomic_load_relaxed(&gil->last_holder)) {
     //     _Py_atomic_store_relaxed(&gil->last_holder, (uintptr_t)tstate);
@@ -186,15 +184,13 @@ export class Py3Gil implements GilPolicy {
       ++this.switch_number;
     }
     r.phase = Phase.None;
-    if (engine.journal !== null) engine.say(t.id, `${t.name}: takes the GIL (switch_number ${this.switch_number})${this.switchWaiter !== null ? `, signals switch_cond: wakes ${this.switchWaiter.name}` : ''}`);
+    // A forced dropper waits on switch_cond for somebody to take the GIL.
+    const dropper = this.switch_cond.waiters.first();
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: takes the GIL (switch_number ${this.switch_number})${dropper !== undefined ? `, signals switch_cond: wakes ${dropper.name}` : ''}`);
     book.taken(t, previous);
     book.activity(t, Activity.Python);
-    let cost = 0;
-    // COND_SIGNAL(gil->switch_cond): wakes a dropper waiting for somebody to take the GIL.
-    if (this.switchWaiter !== null) {
-      this.switchWaiter = null;
-      cost += this.switch_cond.signal(t);
-    }
+    // COND_SIGNAL(gil->switch_cond): wakes that dropper (no syscall when nobody waits).
+    let cost = this.switch_cond.signal(t, dropper);
     // if (_Py_atomic_load_relaxed(&ceval2->gil_drop_request)) { RESET_GIL_DROP_REQUEST(interp); }
     if (this.gil_drop_request) this.gil_drop_request = false;
     // MUTEX_UNLOCK(gil->mutex);
@@ -221,7 +217,6 @@ export class Py3Gil implements GilPolicy {
     // (done under the mutex here; the C stores it just before locking)
     this.last_holder = t;
     // _Py_atomic_store_relaxed(&gil->locked, 0);
-    this.locked = false;
     this.owner = null;
     book.released(t);
     // COND_SIGNAL(gil->cond): wakes one waiter; glibc makes no syscall when nobody waits.
@@ -246,7 +241,6 @@ export class Py3Gil implements GilPolicy {
     if (this.gil_drop_request && this.last_holder === t) {
       if (engine.journal !== null) engine.say(t.id, `${t.name}: nobody has taken the GIL yet: waits on switch_cond (FORCE_SWITCHING)`);
       this.gil_drop_request = false;
-      this.switchWaiter = t;
       this.switch_cond.wait(t, null, Infinity, this.dropDone);
       return;
     }
