@@ -42,12 +42,9 @@ export class Py2Gil implements GilPolicy {
   /** The bulk fast path. */
   readonly quiet: QuietChecks;
   /** Whether `interpreter_lock` exists: it is created when the first thread starts. */
-  readonly lockExists: boolean;
+  readonly exists: boolean;
   /** Thread that owns the GIL: took it and has not released it for I/O. */
   owner: PyThread | null;
-  get exists(): boolean {
-    return this.lockExists;
-  }
   /** Last thread that took the GIL (to count switches). */
   private lastOwner: PyThread | null;
   /** `_Py_Ticker`: ticks left before the next check (global to the interpreter). */
@@ -65,7 +62,7 @@ export class Py2Gil implements GilPolicy {
     private readonly settings: ProcessSettings,
     holder: PyThread | null,
   ) {
-    this.lockExists = settings.threaded;
+    this.exists = settings.threaded;
     this._Py_Ticker = settings.checkInterval;
     this.owner = holder;
     this.lastOwner = holder;
@@ -82,7 +79,7 @@ export class Py2Gil implements GilPolicy {
 
   takeGil(t: PyThread, next: Next): void {
     const { book } = this.ctx;
-    if (!this.lockExists) {
+    if (!this.exists) {
       book.activity(t, Activity.Python);
       next(t);
       return;
@@ -92,7 +89,7 @@ export class Py2Gil implements GilPolicy {
   }
 
   dropGil(t: PyThread, next: Next): void {
-    if (!this.lockExists) {
+    if (!this.exists) {
       next(t);
       return;
     }
@@ -138,7 +135,7 @@ export class Py2Gil implements GilPolicy {
 
   /** CPU a check costs the holder before its decisive step (the uncontended release and re-take). */
   checkOverheadNs(): number {
-    return this.lockExists ? this.ctx.profile.interpreter.py2LockPairNs : 0;
+    return this.exists ? this.ctx.profile.interpreter.py2LockPairNs : 0;
   }
 
   /** Counts `k` ticks of the holder's loop: on its work and on `_Py_Ticker`. */
@@ -238,7 +235,7 @@ export class Py2Gil implements GilPolicy {
       if (t.isMain) this.ctx.runSignalHandler(t);
       else this._Py_Ticker = 0;
     }
-    if (!this.lockExists) {
+    if (!this.exists) {
       next(t);
       return;
     }
@@ -312,7 +309,6 @@ export class Py2Gil implements GilPolicy {
   handover(): Handover[] {
     return handoverOf(this.records, this.owner);
   }
-
 
   view(): GilView {
     const v = emptyView('py2');

@@ -31,7 +31,7 @@ export class QuietChecks {
   private windowNs(): number {
     const sem = this.gil.sem;
     if (sem.futexQueue.length > 0 || this.gil.pendingCalls) return -1;
-    if (!this.gil.lockExists || sem.nwaiters === 0) return 0;
+    if (!this.gil.exists || sem.nwaiters === 0) return 0;
     return this.ctx.profile.syscalls.futexWakeEmptyNs;
   }
 
@@ -84,7 +84,7 @@ export class QuietChecks {
     if (checks === 0) return;
     const c = engine.counters;
     c.checks += checks;
-    if (!this.gil.lockExists) return;
+    if (!this.gil.exists) return;
     book.retaken(t, checks);
     if (b.windowNs > 0) c.syscalls.futex_wake += checks;
   }
