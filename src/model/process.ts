@@ -16,5 +16,10 @@ export class Process {
     readonly settings: ProcessSettings,
     /** Its GIL; replaced when the user swaps the policy. */
     public gil: GilPolicy,
-  ) {}
+  ) {
+    this.main = threads.find((t) => t.isMain) ?? null;
+  }
+
+  /** Its main thread (the one that runs signal handlers), null for a process without one. */
+  readonly main: PyThread | null;
 }

@@ -308,8 +308,7 @@ export class Simulation {
           proc.settings.pendingCalls = true;
           proc.gil.changed('signal');
           this.settle(proc); // the ticker went to 0: check at the next tick
-          const main = proc.threads.find((t) => t.isMain);
-          if (main !== undefined) this.runner.threading.interrupt(main, proc.gil.interruptibleWaits);
+          if (proc.main !== null) this.runner.threading.interrupt(proc.main, proc.gil.interruptibleWaits);
         }
         return;
     }

@@ -97,13 +97,13 @@ export function snapshotOf(s: SnapshotSource): Snapshot {
       };
     }),
     processes: s.processes.map((p) => {
-      const m = p.threads.find((t) => t.isMain);
+      const m = p.main;
       const w = m?.waitsFor ?? null;
       return {
         name: p.name,
         gil: p.gil.view(),
-        mainThread: m === undefined ? -1 : m.id,
-        mainWaits: m === undefined || w === null ? null : { kind: m.waitKind, thread: w.id },
+        mainThread: m === null ? -1 : m.id,
+        mainWaits: m === null || w === null ? null : { kind: m.waitKind, thread: w.id },
         interrupted: m?.interrupted ?? false,
       };
     }),
