@@ -300,6 +300,7 @@ export class Simulation {
         return;
       case 'cores':
         this.kernel.setCoreCount(action.cores);
+        for (const proc of this.processes) proc.gil.changed('cores');
         return;
       case 'signal':
         // SIGINT: the C handler marks the signal and adds a pending call (Py_AddPendingCall);

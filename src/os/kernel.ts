@@ -38,6 +38,8 @@ export type TaskObserver<T extends Task = Task> = (task: T) => void;
  */
 export class Kernel<T extends Task = Task> {
   readonly cores: Core<T>[] = [];
+  /** How many of `cores` are online (the first ones). */
+  onlineCores = 0;
   private latency = 0;
   private minGranularity = 0;
   private wakeupGranularity = 0;
@@ -274,6 +276,7 @@ export class Kernel<T extends Task = Task> {
    * remaining ones; added cores pull waiting tasks at once.
    */
   setCoreCount(n: number): void {
+    this.onlineCores = n;
     while (this.cores.length < n) {
       const id = this.cores.length;
       this.cores.push({

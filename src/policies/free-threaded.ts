@@ -16,7 +16,7 @@ import { TaskState } from '../os/task.js';
 import { PlainPython } from './plain-python.js';
 import { SharedObjects } from './shared-objects.js';
 import { tickCost } from '../interpreter/gil-port.js';
-import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings } from './policy.js';
+import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings, type SettingChange } from './policy.js';
 
 export class FreeThreaded implements GilPolicy {
   readonly name = 'free-threaded' as const;
@@ -67,7 +67,10 @@ export class FreeThreaded implements GilPolicy {
     this.python.settle(t);
   }
 
-  changed(): void {}
+  changed(what: SettingChange): void {
+    // How many threads touch a shared object at once is capped by the cores.
+    if (what === 'cores') this.shared.replanAll();
+  }
 
   holder(): PyThread | null {
     return null;

@@ -53,8 +53,8 @@ export interface ProcessSettings {
   readonly threaded: boolean;
 }
 
-/** What changed in a process's settings, for the policy to act on at this instant. */
-export type SettingChange = 'checkInterval' | 'switchInterval' | 'signal';
+/** What changed in a process's settings or the machine (`cores`: the online cores), for the policy to act on at this instant. */
+export type SettingChange = 'checkInterval' | 'switchInterval' | 'signal' | 'cores';
 
 /**
  * Where a thread stands in a policy's code when the user swaps the policy, and how it goes on

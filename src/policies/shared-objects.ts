@@ -69,9 +69,12 @@ export class SharedObjects {
     // A thread whose loop was abandoned (KeyboardInterrupt) or that ended is no longer one.
     let n = 0;
     for (const t of this.touchers.get(name) ?? []) if (t.work.shared === name && t.work.ticksLeft > 0) n++;
-    let cores = 0;
-    for (const c of this.kernel.cores) if (c.online) cores++;
-    return Math.min(n, cores);
+    return Math.min(n, this.kernel.onlineCores);
+  }
+
+  /** The cores changed: every thread on a shared object is re-planned at its new share. */
+  replanAll(): void {
+    for (const list of this.touchers.values()) for (const t of list) this.replan(t);
   }
 
   /** The object most threads touch at once now (the first named on a tie), how many, and how often each gets a turn on it; null when none does. */

@@ -60,6 +60,22 @@ describe('objects shared between free-threaded threads (PEP 703 critical section
     expect(run('free-threaded', 2, [worker('a', 1_000_000, 'x'), worker('b', 1_000_000, 'y')])).toBe(apart);
   });
 
+  it('follows a change of cores at once: two sharers left with one core take turns on it and no longer contend for the object', () => {
+    const n = 1_000_000;
+    const sim = new Simulation(config({ profile: epyc, policy: 'free-threaded', cores: 2, threads: [worker('a', n, 'counter'), worker('b', n, 'counter')] }));
+    const change = 1_000_000;
+    sim.runUntil(change);
+    sim.apply({ type: 'cores', cores: 1 });
+    sim.runToEnd();
+    // Up to the change each thread pays its share of the object's turns, max(W + T, 2T) an
+    // iteration; after it, every iteration left costs its work alone, W (kept at the two-core
+    // cost until a loop ended, the rest took three to four times as long).
+    const doneEach = change / Math.max(W + T, 2 * T);
+    const expected = change + (2 * n - 2 * doneEach) * W;
+    expect(sim.finishedAt / expected).toBeGreaterThan(0.98);
+    expect(sim.finishedAt / expected).toBeLessThan(1.03);
+  });
+
   it('follows swaps: a loop on the object under py3, then free-threaded, then py3 again, does all its work', () => {
     const sim = new Simulation(config({ profile: epyc, policy: 'py3', cores: 2, threads: [worker('a', 2_000_000, 'obj'), worker('b', 2_000_000, 'obj')] }));
     sim.runUntil(20e6);
