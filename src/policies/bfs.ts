@@ -47,7 +47,7 @@ import type { PyThread } from '../interpreter/py-thread.js';
 import { Activity } from '../interpreter/py-thread.js';
 import { CondVar } from '../os/cond-var.js';
 import { FutexMutex } from '../os/futex-mutex.js';
-import { GilThread, handoverOf, Phase } from './gil-thread.js';
+import { GilThread, handoverOf } from './gil-thread.js';
 import { nextCheckPoint, PlainPython } from './plain-python.js';
 import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type ProcessSettings } from './policy.js';
 
@@ -258,12 +258,10 @@ export class BfsGil implements GilPolicy {
     const previous = this.last_holder;
     this.owner = t;
     this.last_holder = t;
-    r.phase = Phase.None;
     if (engine.journal !== null) engine.say(t.id, `${t.name}: takes the GIL (slice left ${(r.slice / 1e6).toFixed(3)} ms)${w !== null ? `, signals ${w.name} waiting for the switch` : ''}`);
-    book.taken(t, previous);
-    book.activity(t, Activity.Python);
+    const next = r.endTake(book, previous);
     cost += this.mutex.unlock(t);
-    kernel.run(t, cost, r.claimTakeNext());
+    kernel.run(t, cost, next);
   }
 
   // ---- _bfs_yield -----------------------------------------------------------------------------
@@ -361,8 +359,7 @@ export class BfsGil implements GilPolicy {
     if (this.bfs_preempt || r.slice <= this.ran(r)) {
       if (engine.journal !== null) engine.say(t.id, `${t.name}: check point: ${this.bfs_preempt ? 'preempted' : 'slice spent'}: yields, then bfs_schedule`);
       c.forcedSwitches++;
-      r.checkNext = next;
-      r.phase = Phase.Check;
+      r.startCheck(next);
       this.yield(t, false);
       return;
     }

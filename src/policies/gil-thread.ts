@@ -39,6 +39,23 @@ export class GilThread {
     book.activity(this.t, Activity.GilWait);
   }
 
+  /**
+   * The take is over: out of GIL code, the books count the GIL taken (`previous` held it last)
+   * and the thread running Python. Returns what it does now.
+   */
+  endTake(book: GilBook, previous: PyThread | null): Next {
+    this.phase = Phase.None;
+    book.taken(this.t, previous);
+    book.activity(this.t, Activity.Python);
+    return this.claimTakeNext();
+  }
+
+  /** A check starts (py2's release and re-take, py3's forced drop, bfs's yield), the thread still counted as the holder: `next` runs once it is over. */
+  startCheck(next: Next): void {
+    this.checkNext = next;
+    this.phase = Phase.Check;
+  }
+
   /** A drop starts (for I/O or at the end): `next` runs once it is over. */
   startDrop(next: Next): void {
     this.dropNext = next;

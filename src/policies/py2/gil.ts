@@ -114,11 +114,7 @@ export class Py2Gil implements GilPolicy {
     if (this.owner !== null && this.owner !== t) book.released(this.owner);
     this.owner = t;
     this.lastOwner = t;
-    const r = this.rec(t);
-    r.phase = Phase.None;
-    book.taken(t, previous);
-    book.activity(t, Activity.Python);
-    r.claimTakeNext()(t);
+    this.rec(t).endTake(book, previous)(t);
   }
 
   // ---- running Python: the ticker and the periodic check in PyEval_EvalFrameEx ---------------
@@ -240,8 +236,7 @@ export class Py2Gil implements GilPolicy {
       return;
     }
     const r = this.rec(t);
-    r.checkNext = next;
-    r.phase = Phase.Check;
+    r.startCheck(next);
     // sem_post's atomic add: the word's cache line comes back if a waiter looked at it meanwhile.
     const line = this.sem.touch(t);
     if (this.sem.nwaiters === 0) {

@@ -33,7 +33,7 @@ import type { PyThread } from '../../interpreter/py-thread.js';
 import { Activity } from '../../interpreter/py-thread.js';
 import { CondVar } from '../../os/cond-var.js';
 import { FutexMutex } from '../../os/futex-mutex.js';
-import { GilThread, handoverOf, Phase } from '../gil-thread.js';
+import { GilThread, handoverOf } from '../gil-thread.js';
 import { nextCheckPoint, PlainPython } from '../plain-python.js';
 import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type PolicyContext, type PolicyName, type ProcessSettings, type SettingChange } from '../policy.js';
 
@@ -183,19 +183,17 @@ export class Py3Gil implements GilPolicy {
       this.last_holder = t;
       ++this.switch_number;
     }
-    r.phase = Phase.None;
     // A forced dropper waits on switch_cond for somebody to take the GIL.
     const dropper = this.switch_cond.waiters.first();
     if (engine.journal !== null) engine.say(t.id, `${t.name}: takes the GIL (switch_number ${this.switch_number})${dropper !== undefined ? `, signals switch_cond: wakes ${dropper.name}` : ''}`);
-    book.taken(t, previous);
-    book.activity(t, Activity.Python);
+    const next = r.endTake(book, previous);
     // COND_SIGNAL(gil->switch_cond): wakes that dropper (no syscall when nobody waits).
     let cost = this.switch_cond.signal(t, dropper);
     // if (_Py_atomic_load_relaxed(&ceval2->gil_drop_request)) { RESET_GIL_DROP_REQUEST(interp); }
     if (this.gil_drop_request) this.gil_drop_request = false;
     // MUTEX_UNLOCK(gil->mutex);
     cost += this.mutex.unlock(t);
-    kernel.run(t, cost, r.claimTakeNext());
+    kernel.run(t, cost, next);
   }
 
   // ---- drop_gil -------------------------------------------------------------------------------
@@ -273,9 +271,7 @@ export class Py3Gil implements GilPolicy {
     const c = this.ctx.engine.counters;
     c.checks++;
     c.forcedSwitches++;
-    const r = this.rec(t);
-    r.checkNext = next;
-    r.phase = Phase.Check;
+    this.rec(t).startCheck(next);
     this.dropping(t, true);
     this.drop_gil(t);
   }
