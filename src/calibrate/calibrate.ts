@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { z } from 'zod';
 import { InputError } from '../config/input-error.js';
 import { parseWith, profilesDir, readJson } from '../config/load.js';
 import { profileFileSchema, type ProfileFile } from '../config/profile-schema.js';
@@ -126,7 +127,7 @@ function fitAndWrite(o: CalibrateOptions, base: { file: ProfileFile; name: strin
   const built = buildProfile(base.file, base.name, measurements, { name: basename(o.out).replace(/\.json$/, '') || 'calibrated', description: 'calibrated' });
   const decision = decideWrite(o.out, built.complete, o.force);
   const rawOut = o.fromRaw ?? rawPathFor(decision.file);
-  built.profile.description = describe(raw, measurements, rawOut);
+  built.profile.description = describe(raw, measurements, rawOut, base.name);
   writeAtomically(decision.file, JSON.stringify(built.profile, null, 2) + '\n');
   // A refit leaves the raw output where it is: the profile names it.
   if (o.fromRaw === undefined) writeAtomically(rawPathFor(decision.file), JSON.stringify({ ...raw, figures: measurements, notes }, null, 1) + '\n');
@@ -137,25 +138,34 @@ function fitAndWrite(o: CalibrateOptions, base: { file: ProfileFile; name: strin
 
 /** `--from-raw`: the probe runs of an earlier calibration, fitted again with today's fits and map. */
 function refit(o: CalibrateOptions, base: { file: ProfileFile; name: string }): number {
-  const data = readJson(o.fromRaw!);
-  if (data === null || typeof data !== 'object' || !Array.isArray((data as { runs?: unknown }).runs))
-    throw new InputError(`--from-raw: ${o.fromRaw}: not the raw output of gil-top calibrate (no "runs")`);
-  const { figures: _figures, notes: _notes, ...raw } = data as RawCalibration & { figures?: unknown; notes?: unknown };
-  o.log(`gil-top calibrate ${packageVersion()}: fitting ${raw.runs.length} recorded probe runs of ${raw.date ?? 'an earlier calibration'} again (${o.fromRaw})`);
+  const file = o.fromRaw!;
+  const data = parseWith(rawHeaderSchema, readJson(file, 'the raw output of gil-top calibrate'), file);
+  const { figures: _figures, notes: _notes, ...raw } = data as unknown as RawCalibration & { figures?: unknown; notes?: unknown };
+  o.log(`gil-top calibrate ${packageVersion()}: fitting ${raw.runs.length} recorded probe runs of ${raw.date} again (${file})`);
   return fitAndWrite(o, base, raw);
 }
+
+/** What a refit reads of a raw output besides its runs' records (describe's facts), checked so that a wrong file is one line, not a crash. */
+const rawHeaderSchema = z.looseObject({
+  tool: z.string(),
+  date: z.string(),
+  machine: z.looseObject({ cpuModel: z.string().nullable(), cpus: z.number(), kernel: z.string() }),
+  loadavg: z.looseObject({ start: z.array(z.number()).nullable() }),
+  interpreters: z.array(z.unknown()),
+  runs: z.array(z.looseObject({ stdout: z.string() })),
+});
 
 function machineOf(runs: ProbeRun[]): { cpuModel: string | null; kernel: string } {
   const k = runs.flatMap(recordsOf).find((r) => r.probe === 'kernel' && r.name === 'settings');
   return { cpuModel: typeof k?.cpu_model === 'string' ? k.cpu_model : null, kernel: typeof k?.release === 'string' ? k.release : 'unknown' };
 }
 
-function describe(raw: RawCalibration, m: Measurements, rawFile: string): string {
+function describe(raw: RawCalibration, m: Measurements, rawFile: string, baseName: string): string {
   const roles = roleVersions({ raw, m, notes: [] });
   const vm = raw.runs.flatMap(recordsOf).some((r) => r.probe === 'kernel' && r.hypervisor === true);
   return (
     `Measured by ${raw.tool} calibrate on ${raw.machine.cpuModel ?? 'an unknown CPU'}, ${raw.machine.cpus} CPUs${vm ? ' (a virtual machine)' : ''}, Linux ${raw.machine.kernel}, ` +
     `on ${raw.date.slice(0, 10)} at a load average of ${raw.loadavg.start?.join(' ') ?? 'unknown'}; ` +
-    `py2 is CPython ${roles.py2 ?? '(none found)'}, py3 is CPython ${roles.py3 ?? '(none found)'}. Values no probe measures come from ${raw.options.base}, each reason saying so. Raw probe output: ${relative(process.cwd(), resolve(rawFile))}.`
+    `py2 is CPython ${roles.py2 ?? '(none found)'}, py3 is CPython ${roles.py3 ?? '(none found)'}. Values no probe measures come from ${baseName}, each reason saying so. Raw probe output: ${relative(process.cwd(), resolve(rawFile))}.`
   );
 }

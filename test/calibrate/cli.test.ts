@@ -66,3 +66,28 @@ describe('gil-top calibrate and verify: bad input is one line and exit status 2'
     expect(r.stdout).toContain('--python VALUE');
   });
 });
+
+describe('gil-top calibrate --from-raw', () => {
+  const raw = 'docs/measurements/2026-11-27-calibrate-quiet/epyc-vm.raw.json';
+
+  it('fits committed probe output again; the profile names the base it took the unmeasured values from', async () => {
+    const out = join(tmp(), 'refit.json');
+    const r = await cli('calibrate', '--from-raw', raw, '--base', 'article-vm', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const profile = JSON.parse(readFileSync(out, 'utf8')) as { description: string };
+    // The raw output was calibrated over epyc-vm; this refit took its unmeasured values from article-vm.
+    expect(profile.description).toContain('Values no probe measures come from article-vm, each reason saying so.');
+  });
+
+  it('a file that is not a calibration\'s raw output is one line and exit status 2', async () => {
+    const dir = tmp();
+    const partial = join(dir, 'partial.raw.json');
+    const full = JSON.parse(readFileSync(raw, 'utf8')) as Record<string, unknown>;
+    delete full.date;
+    writeFileSync(partial, JSON.stringify(full));
+    const r = await cli('calibrate', '--from-raw', partial, '--out', join(dir, 'p.json'));
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr), r.stderr).toBe(true);
+    expect(r.stderr).toMatch(/^gil-top: .*partial\.raw\.json: date: is missing/);
+  });
+});
