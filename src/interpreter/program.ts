@@ -85,20 +85,15 @@ export function usToNs(us: number): number {
   return Math.round(us * 1000);
 }
 
+/** An instruction of `code` with `fields` set and every other field empty. */
+function ins(code: InsCode, fields: Partial<Instruction> = {}): Instruction {
+  return { code, kind: '', n: 0, socket: '', shared: '', jump: -1, depth: -1, ...fields };
+}
+
 /** Flattens a program's nested repeats into jumps. */
 export function compileProgram(ops: OpSpec[]): CompiledProgram {
   const code: Instruction[] = [];
   let maxDepth = 0;
-  const ins = (code: InsCode, fields: Partial<Instruction> = {}): Instruction => ({
-    code,
-    kind: '',
-    n: 0,
-    socket: '',
-    shared: '',
-    jump: -1,
-    depth: -1,
-    ...fields,
-  });
   const emit = (list: OpSpec[], depth: number) => {
     for (const op of list) {
       switch (op.op) {
@@ -167,9 +162,8 @@ export function compileProgram(ops: OpSpec[]): CompiledProgram {
  * ones (`t1.start(); t2.start(); t1.join(); t2.join()`).
  */
 export function mainProgram(threads: readonly { id: number; daemon: boolean }[]): CompiledProgram {
-  const ins = (code: InsCode, n: number): Instruction => ({ code, kind: '', n, socket: '', shared: '', jump: -1, depth: -1 });
   return {
-    code: [...threads.map((t) => ins(Ins.Start, t.id)), ...threads.filter((t) => !t.daemon).map((t) => ins(Ins.Join, t.id))],
+    code: [...threads.map((t) => ins(Ins.Start, { n: t.id })), ...threads.filter((t) => !t.daemon).map((t) => ins(Ins.Join, { n: t.id }))],
     maxDepth: 0,
   };
 }

@@ -395,7 +395,7 @@ function syscallText(t: PyThread, code: number, n: number, socket: string, buffe
 }
 
 /** Python 2 ticks per iteration of a loop kind on the profile's interpreter build. */
-export function ticksPerIteration(profile: MachineProfile, kind: LoopKind): number {
+function ticksPerIteration(profile: MachineProfile, kind: LoopKind): number {
   const ticks = profile.interpreter.py2TicksPerIteration[kind.name];
   if (ticks === undefined) throw new Error(`the machine profile has no ticks per iteration for ${kind.name} (interpreter.py2TicksPerIteration.${kind.name})`);
   return ticks;

@@ -28,17 +28,13 @@
  * interval: the fib thread is not CPU-bound until it has been forced off once.
  */
 import type { PyThread } from '../interpreter/py-thread.js';
-import type { GilView, PolicyContext, ProcessSettings } from './policy.js';
+import type { GilView } from './policy.js';
 import { Py3Gil } from './py3/gil.js';
 
 export class PriorityGil extends Py3Gil {
   override readonly name = 'priority' as const;
   /** By thread id: marked CPU-bound (last dropped the GIL because it was forced to). */
   private readonly cpuBound: boolean[] = [];
-
-  constructor(ctx: PolicyContext, settings: ProcessSettings, holder: PyThread | null) {
-    super(ctx, settings, holder);
-  }
 
   private isCpuBound(t: PyThread): boolean {
     return this.cpuBound[t.id] === true;

@@ -158,10 +158,7 @@ export class Py2Gil implements GilPolicy {
     }
     const until = this.ticksUntilCheck();
     const k = until < t.work.ticksLeft ? until : t.work.ticksLeft;
-    const r = this.rec(t);
-    const carry = r.carryNs + r.owedNs;
-    r.carryNs = 0;
-    r.owedNs = 0;
+    const carry = this.rec(t).takeCarry();
     this.ctx.bursts.start(t, k, k === until ? this.checkOverheadNs() : 0, carry, this.segmentDone);
   }
 
@@ -191,10 +188,7 @@ export class Py2Gil implements GilPolicy {
     if (retime && t.work.ticksLeft > 0) t.work.nsPerTick = tickCost(this.ctx.profile, this, t.work);
     const until = this.ticksUntilCheck();
     const k = Math.max(0, until < t.work.ticksLeft ? until : t.work.ticksLeft);
-    const r = this.rec(t);
-    const carry = r.carryNs + r.owedNs;
-    r.carryNs = 0;
-    r.owedNs = 0;
+    const carry = this.rec(t).takeCarry();
     this.ctx.bursts.replan(t, k, partialNs, k === until ? this.checkOverheadNs() : 0, carry, this.segmentDone);
   }
 

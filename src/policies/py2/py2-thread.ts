@@ -30,4 +30,12 @@ export class Py2Thread extends GilThread {
   owedNs = 0;
   /** The bulk of quiet checks it runs, if any. */
   readonly bulk = new Bulk();
+
+  /** The CPU carried and owed, for the next burst to pay; both are cleared. */
+  takeCarry(): number {
+    const ns = this.carryNs + this.owedNs;
+    this.carryNs = 0;
+    this.owedNs = 0;
+    return ns;
+  }
 }
