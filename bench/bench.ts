@@ -5,6 +5,7 @@
  * medians and the ratios, not one run's time). Prints Markdown tables, the ones README.md shows.
  */
 import { median } from '../src/calibrate/stats.js';
+import { markdownTable } from '../src/cli/format-table.js';
 import { configFor, listPresets, type Preset } from '../src/config/load.js';
 import { Simulation } from '../src/model/simulation.js';
 import { headlessLimitNs } from '../src/session/headless.js';
@@ -43,10 +44,11 @@ console.log(
   `## Engine\n\n${(evs / 1e6).toFixed(1)} million events per wall second, ${(evsCpu / 1e6).toFixed(1)} million per CPU second (${busiest.name}, ${engine[0].events.toLocaleString('en-US')} events per run; target 20)\n`,
 );
 
+/** A table of measures and their values. */
+const measures = (rows: { name: string; value: string }[]) => markdownTable(['measure', 'value'], rows.map((r) => [r.name, r.value]), ['l', 'l']);
+
 console.log('## Scale\n');
-console.log('| measure | value |');
-console.log('|---|---|');
-for (const row of benchScale(runs)) console.log(`| ${row.name} | ${row.value} |`);
+process.stdout.write(measures(benchScale(runs)));
 
 console.log('\n## Presets\n');
 const jobs = Array.from({ length: runs }, () => presets.map((preset) => ({ preset, repeatForMs: 200 }))).flat();
@@ -59,9 +61,7 @@ if (interrupted) process.exit(130);
 console.log(`${jobs.length} runs on ${Math.min(jobs.length, defaultConcurrency())} worker threads: ${batchWall.toFixed(1)} s wall, ${batchCpu.toFixed(1)} s CPU (all threads).`);
 console.log('Per preset, medians over the rounds of the cost of one run, set-up included (a job repeats its run for at least 0.2 s and divides): wall time, and CPU time of the thread that ran it (a loaded machine stretches the first far more than the second).');
 console.log('Target: an article or Beazley figure simulated 100x faster than published, any other preset 30x faster than simulated (against CPU time).\n');
-console.log('| preset | simulated s | wall s | CPU s | simulated / CPU | published s | published / CPU | target |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---|');
-presets.forEach((p, i) => {
+const presetRows = presets.map((p, i) => {
   const rs = results.filter((_, j) => j % presets.length === i).map((r) => r!);
   const wall = median(rs.map((r) => r.summary.wallSeconds));
   const cpus = rs.map((r) => r.cpuSeconds).filter((c): c is number => c !== null);
@@ -73,17 +73,12 @@ presets.forEach((p, i) => {
   const [factor, target] = fromPaper ? [pub / per, 100] : [sim / per, 30];
   // Rounded down, so that a factor just short of its target never reads as the target.
   const cell = (x: number) => (Number.isFinite(x) ? `${Math.floor(x)}x` : '-');
-  console.log(
-    `| ${p.name} | ${sim.toFixed(3)} | ${secs(wall)} | ${cpu === null ? '-' : secs(cpu)} | ${cell(sim / per)} | ${pub ?? '-'} | ${pub === undefined ? '-' : cell(pub / per)} | ${target}x ${fromPaper ? 'published' : 'simulated'}${factor >= target ? '' : ' (missed)'} |`,
-  );
+  return [p.name, sim.toFixed(3), secs(wall), cpu === null ? '-' : secs(cpu), cell(sim / per), String(pub ?? '-'), pub === undefined ? '-' : cell(pub / per), `${target}x ${fromPaper ? 'published' : 'simulated'}${factor >= target ? '' : ' (missed)'}`];
 });
+process.stdout.write(markdownTable(['preset', 'simulated s', 'wall s', 'CPU s', 'simulated / CPU', 'published s', 'published / CPU', 'target'], presetRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
 
 console.log('\n## Recording\n');
-console.log('| measure | value |');
-console.log('|---|---|');
-for (const row of benchRecording()) console.log(`| ${row.name} | ${row.value} |`);
+process.stdout.write(measures(benchRecording()));
 
 console.log('\n## Dashboard\n');
-console.log('| measure | value |');
-console.log('|---|---|');
-for (const row of await benchUi()) console.log(`| ${row.name} | ${row.value} |`);
+process.stdout.write(measures(await benchUi()));
