@@ -16,18 +16,18 @@
  * free-threaded slow-down, the jitter) each profile states on its own, with its reason.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { leafAt, type Reasoned } from '../src/calibrate/profile-writer.js';
+import { profileFileSchema, type ProfileFile } from '../src/config/profile-schema.js';
 
-type Leaf = { value: number; why: string };
-type Profile = Record<string, unknown> & {
-  scheduler: Record<string, Leaf>;
-  syscalls: Record<string, Leaf>;
-  memory: Record<string, Leaf>;
-  interpreter: Record<string, unknown> & { nsPerIteration: Record<string, Record<string, Leaf>> };
+/** A profile file, checked against the schema every loaded profile passes. */
+const read = (name: string): ProfileFile => profileFileSchema.parse(JSON.parse(readFileSync(`profiles/${name}.json`, 'utf8')));
+/** Writes a derived profile, checked first, so that a rule that breaks the schema fails here and not when a preset loads it. */
+const write = (name: string, p: ProfileFile) => writeFileSync(`profiles/${name}.json`, JSON.stringify(profileFileSchema.parse(p), null, 2) + '\n');
+const leaf = (p: ProfileFile, path: string): Reasoned => {
+  const l = leafAt(p, path.split('.'));
+  if (l === undefined) throw new Error(`derive-profiles: ${p.name} has no value at ${path}`);
+  return l;
 };
-
-const read = (name: string): Profile => JSON.parse(readFileSync(`profiles/${name}.json`, 'utf8')) as Profile;
-const write = (name: string, p: Profile) => writeFileSync(`profiles/${name}.json`, JSON.stringify(p, null, 2) + '\n');
-const leaf = (p: Profile, path: string): Leaf => path.split('.').reduce((o: any, k) => o[k], p) as Leaf;
 const round = (x: number, whole: boolean) => (whole ? Math.round(x) : Math.round(x * 10) / 10);
 
 /** The CPU work the rule scales (every other value is the machine's own). */
@@ -66,7 +66,7 @@ const idleLatencies = [
 function derive(name: string, speed: { published: number; source: string }, interp: 'py2' | 'py3', latencies: 'this VM' | 'its own'): void {
   const vm = read('epyc-vm');
   const p = read(name);
-  const vmCountdown = vm.interpreter.nsPerIteration.countdown[interp].value;
+  const vmCountdown = leaf(vm, `interpreter.nsPerIteration.countdown.${interp}`).value;
   const k = speed.published / vmCountdown;
   const ratio = `x${k.toFixed(2)}, the ratio of interpreter speeds (${speed.source}: ${speed.published} ns per countdown iteration, against ${vmCountdown} ns measured on epyc-vm)`;
   for (const path of cpuWork) {
@@ -83,11 +83,12 @@ function derive(name: string, speed: { published: number; source: string }, inte
       to.why = `rule (scripts/derive-profiles.ts): the latency of an idle core is set by its idle states and the hypervisor, not by CPU speed, and nothing is known of this machine's: epyc-vm's measured ${v.value} ns`;
     }
   for (const [kind, byInterp] of Object.entries(p.interpreter.nsPerIteration)) {
-    for (const [i, to] of Object.entries(byInterp)) {
+    for (const i of Object.keys(byInterp ?? {})) {
       if (kind === 'countdown') continue; // published
-      const v = vm.interpreter.nsPerIteration[kind][i];
-      const c = vm.interpreter.nsPerIteration.countdown[i].value;
-      const mine = p.interpreter.nsPerIteration.countdown[i].value;
+      const to = leaf(p, `interpreter.nsPerIteration.${kind}.${i}`);
+      const v = leaf(vm, `interpreter.nsPerIteration.${kind}.${i}`);
+      const c = leaf(vm, `interpreter.nsPerIteration.countdown.${i}`).value;
+      const mine = leaf(p, `interpreter.nsPerIteration.countdown.${i}`).value;
       to.value = round((v.value / c) * mine, false);
       to.why = `rule (scripts/derive-profiles.ts): a ${kind} iteration costs ${(v.value / c).toFixed(2)} countdown iterations under ${i} on epyc-vm (${v.value} / ${c} ns, measured by calibrate), times this machine's countdown (${mine} ns)`;
     }

@@ -10,7 +10,8 @@ export const NOT_MEASURED = 'not measured by gil-top calibrate';
 /** How a value that no probe measures is introduced: the base profile's value and reason follow. */
 const UNMEASURED_PREFIX = 'no calibrate probe measures this; from profile ';
 
-type Reasoned = { value: number; why: string };
+/** A profile's value with its reason. */
+export type Reasoned = { value: number; why: string };
 
 /** A profile built from measurements over a base profile, and what was and was not measured. */
 export interface BuiltProfile {
@@ -21,7 +22,8 @@ export interface BuiltProfile {
   complete: boolean;
 }
 
-function leafAt(root: unknown, path: string[]): Reasoned | undefined {
+/** The reasoned value at `path` in a profile file, undefined if there is none. */
+export function leafAt(root: unknown, path: string[]): Reasoned | undefined {
   let v: unknown = root;
   for (const k of path) {
     if (v === null || typeof v !== 'object') return undefined;
