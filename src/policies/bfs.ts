@@ -147,17 +147,24 @@ export class BfsGil implements GilPolicy {
   }
 
   private setPreempt(): void {
-    if (!this.bfs_preempt) {
-      this.bfs_preempt = true;
-      this.ctx.engine.counters.dropRequests++;
-    }
-    // COMPUTE_EVAL_BREAKER: the runner sees it at its next check point.
-    if (this.owner !== null) this.python.settle(this.owner);
+    if (this.bfs_preempt) return;
+    this.bfs_preempt = true;
+    this.ctx.engine.counters.dropRequests++;
+    this.breakerChanged(this.bfs_check_depleted);
   }
 
   private setCheckDepleted(): void {
+    if (this.bfs_check_depleted) return;
     this.bfs_check_depleted = true;
-    if (this.owner !== null) this.python.settle(this.owner);
+    this.breakerChanged(this.bfs_preempt);
+  }
+
+  /**
+   * COMPUTE_EVAL_BREAKER: the holder stops at its next check point; its burst is planned again
+   * only if it did not stop there already (`alreadySet`: the other flag was up).
+   */
+  private breakerChanged(alreadySet: boolean): void {
+    if (!alreadySet && this.owner !== null) this.python.settle(this.owner);
   }
 
   // ---- bfs_schedule ---------------------------------------------------------------------------
