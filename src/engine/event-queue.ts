@@ -106,10 +106,18 @@ export class EventQueue {
 
   /** Time of the earliest event; `Infinity` when the queue is empty. */
   peekTime(): number {
-    let h = this.n === 0 ? Infinity : this.times[this.heap[0]];
-    if (this.farHead >= 0 && this.times[this.farHead] < h) h = this.times[this.farHead];
-    const f = this.hotFirst;
-    return f >= 0 && this.times[f] < h ? this.times[f] : h;
+    const s = this.earliest();
+    return s < 0 ? Infinity : this.times[s];
+  }
+
+  /** The slot of the earliest pending event (heap top, earliest hot event or far list head, by time then sequence), -1 when none. */
+  private earliest(): number {
+    let s = this.n > 0 ? this.heap[0] : -1;
+    const h = this.hotFirst;
+    if (h >= 0 && (s < 0 || this.before(h, s))) s = h;
+    const f = this.farHead;
+    if (f >= 0 && (s < 0 || this.before(f, s))) s = f;
+    return s;
   }
 
   /** Whether the event of `key` is pending. */
@@ -157,9 +165,7 @@ export class EventQueue {
   cancel(key: number): void {
     const i = this.pos[key];
     if (i === outside) {
-      this.pos[key] = -1;
-      this.hotPending--;
-      if (this.hotFirst === key) this.findHotFirst();
+      this.unlinkHot(key);
       return;
     }
     if (i === inFar) {
@@ -182,26 +188,25 @@ export class EventQueue {
    * `popped*`; returns false when there is none (the queue is empty, or its earliest event is later).
    */
   pop(until = Infinity): boolean {
-    const top = this.farHead;
-    if (top >= 0 && (this.n === 0 || this.before(top, this.heap[0])) && (this.hotFirst < 0 || this.before(top, this.hotFirst))) {
-      if (this.times[top] > until) return false;
-      this.take(top);
-      this.unlinkFar(top);
-      return true;
-    }
-    const f = this.hotFirst;
-    if (f >= 0 && (this.n === 0 || this.before(f, this.heap[0]))) {
-      if (this.times[f] > until) return false;
-      this.take(f);
-      this.pos[f] = -1;
-      this.hotPending--;
-      this.findHotFirst();
-      return true;
-    }
-    if (this.n === 0) return false;
-    const slot = this.heap[0];
-    if (this.times[slot] > until) return false;
-    this.take(slot);
+    const s = this.earliest();
+    if (s < 0 || this.times[s] > until) return false;
+    this.take(s);
+    const p = this.pos[s];
+    if (p === outside) this.unlinkHot(s);
+    else if (p === inFar) this.unlinkFar(s);
+    else this.popHeapTop(s);
+    return true;
+  }
+
+  /** Takes hot key `k`'s pending event off (it is beside the heap). */
+  private unlinkHot(k: number): void {
+    this.pos[k] = -1;
+    this.hotPending--;
+    if (this.hotFirst === k) this.findHotFirst();
+  }
+
+  /** Takes `slot`, the heap's top, off the heap (freeing a one-off event's slot). */
+  private popHeapTop(slot: number): void {
     this.pos[slot] = -1;
     if (this.sorts[slot] === Slot.OneOff) this.free.push(slot);
     const last = --this.n;
@@ -211,7 +216,6 @@ export class EventQueue {
       this.pos[moved] = 0;
       this.siftDown(0);
     }
-    return true;
   }
 
   /** Copies a slot's event into the `popped*` fields. */
