@@ -88,6 +88,8 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
     ];
   }
   const g = p.gil;
+  // A pending signal (or the KeyboardInterrupt it raised) takes the place of `row` (py3's forced drops, bfs's preempt flag).
+  const orSignal = (row: GilLine): GilLine => (g.pendingCalls || p.interrupted ? { label: 'signal', value: signalLine(snap, p) } : row);
   const holder: GilLine =
     more === ''
       ? {
@@ -119,9 +121,7 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
       holder,
       { label: 'slice left', value: left === null ? [{ text }] : [{ text }, { text: gauge(left / slice, Math.min(12, valueWidth - text.length)), color: 'yellow' }] },
       { label: 'deadline', value: [{ text: d === null ? 'nobody waits' : d < 0 ? `next expired ${fmtDuration(-d).trim()} ago` : `next in ${fmtDuration(d).trim()}` }, { text: ' (virtual)' }] },
-      g.pendingCalls || p.interrupted
-        ? { label: 'signal', value: signalLine(snap, p) }
-        : { label: 'preempt', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   forced ${fmtCount(snap.counters.forcedSwitches)}` }] },
+      orSignal({ label: 'preempt', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   forced ${fmtCount(snap.counters.forcedSwitches)}` }] }),
       switches,
     ];
   }
@@ -136,8 +136,7 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
     },
     { label: 'drop request', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   switch_number ${g.switchNumber ?? '-'}` }] },
     ...(g.policy === 'priority' ? [priorityLine(g)] : []),
-    // A pending signal (or the KeyboardInterrupt it raised) takes the place of the forced drops.
-    g.pendingCalls || p.interrupted ? { label: 'signal', value: signalLine(snap, p) } : { label: 'forced', value: [{ text: `${fmtCount(snap.counters.forcedSwitches, 11)} drops` }] },
+    orSignal({ label: 'forced', value: [{ text: `${fmtCount(snap.counters.forcedSwitches, 11)} drops` }] }),
     switches,
   ];
 }
