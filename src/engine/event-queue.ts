@@ -110,6 +110,11 @@ export class EventQueue {
     return s < 0 ? Infinity : this.times[s];
   }
 
+  /** The key (or slot) of the earliest pending event, -1 when the queue is empty. */
+  firstKey(): number {
+    return this.earliest();
+  }
+
   /** The slot of the earliest pending event (heap top, earliest hot event or far list head, by time then sequence), -1 when none. */
   private earliest(): number {
     let s = this.n > 0 ? this.heap[0] : -1;
@@ -118,6 +123,37 @@ export class EventQueue {
     const f = this.farHead;
     if (f >= 0 && (s < 0 || this.before(f, s))) s = f;
     return s;
+  }
+
+  /**
+   * Time of the earliest event other than the one pending for hot key `key`; for any other key,
+   * the earliest event of all (never later than the true answer).
+   */
+  peekTimeExcept(key: number): number {
+    if (this.pos[key] !== outside) return this.peekTime();
+    let t = this.n > 0 ? this.times[this.heap[0]] : Infinity;
+    const hot = this.hot;
+    for (let i = 0; i < hot.length; i++) {
+      const k = hot[i];
+      if (k !== key && this.pos[k] === outside && this.times[k] < t) t = this.times[k];
+    }
+    const f = this.farHead;
+    return f >= 0 && this.times[f] < t ? this.times[f] : t;
+  }
+
+  /** Time of the event pending for `key` (meaningful only while one is pending). */
+  timeOf(key: number): number {
+    return this.times[key];
+  }
+
+  /** Sequence number of the event pending for `key` (its place among events at the same instant). */
+  seqOf(key: number): number {
+    return this.seqs[key];
+  }
+
+  /** A sequence number for an event planned now and queued later (`scheduleAs`): it keeps its place among events at the same instant. */
+  takeSeq(): number {
+    return this.nextSeq++;
   }
 
   /** Whether the event of `key` is pending. */
@@ -134,10 +170,15 @@ export class EventQueue {
 
   /** Schedules the event of `key`, replacing the one pending for it, if any. */
   schedule(key: number, time: number, kind: number, target: number): void {
+    this.scheduleAs(key, time, kind, target, this.nextSeq++);
+  }
+
+  /** `schedule`, the event taking sequence number `seq` (from `takeSeq` or `seqOf`) instead of a new one. */
+  scheduleAs(key: number, time: number, kind: number, target: number, seq: number): void {
     const i = this.pos[key];
     const sort = this.sorts[key];
     if (sort === Slot.HotKey) {
-      this.set(key, time, kind, target);
+      this.set(key, time, kind, target, seq);
       if (i === -1) {
         this.pos[key] = outside;
         this.hotPending++;
@@ -149,12 +190,12 @@ export class EventQueue {
     }
     if (sort === Slot.FarKey) {
       if (i !== -1) this.cancel(key);
-      this.set(key, time, kind, target);
+      this.set(key, time, kind, target, seq);
       if (!this.linkFar(key)) this.insert(key);
       return;
     }
     const old = this.times[key];
-    this.set(key, time, kind, target);
+    this.set(key, time, kind, target, seq);
     if (i < 0) this.insert(key);
     // A later (or equal, with a newer sequence) event sinks; an earlier one rises.
     else if (time < old) this.siftUp(i);
@@ -278,9 +319,9 @@ export class EventQueue {
     this.hotFirst = best;
   }
 
-  private set(slot: number, time: number, kind: number, target: number): void {
+  private set(slot: number, time: number, kind: number, target: number, seq = this.nextSeq++): void {
     this.times[slot] = time;
-    this.seqs[slot] = this.nextSeq++;
+    this.seqs[slot] = seq;
     this.kinds[slot] = kind;
     this.targets[slot] = target;
   }

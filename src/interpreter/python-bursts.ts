@@ -18,9 +18,14 @@ export class PythonBursts {
    * when it ends (the ticks are the caller's to commit then).
    */
   start(t: PyThread, ticks: number, overheadNs: number, carryNs: number, done: (t: PyThread) => void): void {
+    this.kernel.run(t, this.plan(t, ticks, overheadNs, carryNs), done);
+  }
+
+  /** Records the burst `start` would start and returns its length in the kernel's whole ns (for a fast path that runs it itself). */
+  plan(t: PyThread, ticks: number, overheadNs: number, carryNs: number): number {
     const ns = ticks * t.work.nsPerTick + overheadNs + carryNs;
     this.mark(t, ticks, ns);
-    this.kernel.run(t, round(ns), done);
+    return round(ns);
   }
 
   /**

@@ -230,6 +230,19 @@ export class Simulation {
     return c !== undefined && c.online && c.curr !== null ? c.curr.id : -1;
   }
 
+  /**
+   * Whether mechanisms may run stretches of events themselves (the Python 2 battle fold): on by
+   * default; the results are the same either way, event for event (tests run both).
+   */
+  set fastPaths(on: boolean) {
+    this.engine.fastPaths = on;
+  }
+
+  /** Events a fast path ran itself, of `events`. */
+  get foldedEvents(): number {
+    return this.engine.folded;
+  }
+
   /** Processes one event; returns false when there is nothing left to do. */
   step(): boolean {
     return this.engine.step();

@@ -224,11 +224,41 @@ export class Kernel<T extends Task = Task> {
   /** A burst ended: run the continuation. */
   private onBurstEnd(id: number): void {
     const task = this.tasks[id];
+    const next = this.burstOver(task);
+    if (next === null) throw new Error(`task ${task.name} ended a burst with nothing to do`);
+    next(task);
+  }
+
+  // ---- for a fast path that runs a stretch of events itself (Engine.foldUntil) ---------------
+
+  /** Instant the pending burst of a running task ends, or -1 when it has none pending. */
+  burstEndTime(task: T): number {
+    return task.state === TaskState.Running && task.burstKey >= 0 && this.sim.queue.pending(task.burstKey) ? this.sim.queue.timeOf(task.burstKey) : -1;
+  }
+
+  /** Takes a running task's pending burst end out of the queue: the fast path keeps it (`rearm` gives it back). */
+  unarm(task: T): void {
+    this.cancelBurst(task);
+  }
+
+  /** Gives the queue back the burst end of a running task whose burst the fast path kept, in its place `seq` among events at the same instant. */
+  rearm(task: T, seq: number): void {
+    this.sim.queue.scheduleAs(task.burstKey, task.burstFrom + task.burstLeft, this.burstEnd, task.id, seq);
+  }
+
+  /** `run` for a running task whose burst end the fast path keeps: the same books, nothing queued; returns when it ends. */
+  runUnqueued(task: T, ns: number, next: Continuation<T>): number {
+    task.burstLeft = ns;
+    task.next = next;
+    return this.burstStart(task) + ns;
+  }
+
+  /** What the end of a burst does to the task before its continuation runs; returns the continuation. */
+  burstOver(task: T): Continuation<T> | null {
     task.burstLeft = 0;
     const next = task.next;
     task.next = null;
-    if (next === null) throw new Error(`task ${task.name} ended a burst with nothing to do`);
-    next(task);
+    return next;
   }
 
   /** A timed wait ran out. */
@@ -325,11 +355,17 @@ export class Kernel<T extends Task = Task> {
   // ---- internals ---------------------------------------------------------------------------
 
   private armBurst(task: T): void {
+    const from = this.burstStart(task);
+    if (task.burstKey < 0) task.burstKey = this.sim.queue.newKey(true);
+    this.sim.schedule(task.burstKey, from + task.burstLeft, this.burstEnd, task.id);
+  }
+
+  /** A running task's burst starts now, or once its switch-in is over: sets and returns `burstFrom`. */
+  private burstStart(task: T): number {
     const now = this.sim.now;
     const from = task.runFrom > now ? task.runFrom : now;
     task.burstFrom = from;
-    if (task.burstKey < 0) task.burstKey = this.sim.queue.newKey(true);
-    this.sim.schedule(task.burstKey, from + task.burstLeft, this.burstEnd, task.id);
+    return from;
   }
 
   /** Drops a task's pending burst end (it left its core). */

@@ -28,6 +28,7 @@ import { emptyView, type GilPolicy, type GilView, type Handover, type Next, type
 import { tickCost } from '../../interpreter/gil-port.js';
 import { handoverOf } from '../gil-thread.js';
 import { Phase, Py2Thread } from './py2-thread.js';
+import { BattleFold } from './battle-fold.js';
 import { QuietChecks } from './quiet-checks.js';
 import { Py2Semaphore } from './semaphore.js';
 
@@ -41,14 +42,18 @@ export class Py2Gil implements GilPolicy {
   readonly sem: Py2Semaphore;
   /** The bulk fast path. */
   readonly quiet: QuietChecks;
+  /** The battle fast path. */
+  private readonly battle: BattleFold;
   /** Whether `interpreter_lock` exists: it is created when the first thread starts. */
   readonly exists: boolean;
   /** Thread that owns the GIL: took it and has not released it for I/O. */
   owner: PyThread | null;
   /** Last thread that took the GIL (to count switches). */
   private lastOwner: PyThread | null;
-  /** `_Py_Ticker`: ticks left before the next check (global to the interpreter). */
-  private _Py_Ticker: number;
+  /** The thread the GIL last went to another thread from (in a two-thread battle: the other one). */
+  rival: PyThread | null = null;
+  /** `_Py_Ticker`: ticks left before the next check (global to the interpreter; the battle fold counts it too). */
+  _Py_Ticker: number;
   /** Per-thread records, by thread id. */
   private readonly records: Py2Thread[] = [];
 
@@ -59,7 +64,7 @@ export class Py2Gil implements GilPolicy {
 
   constructor(
     private readonly ctx: PolicyContext,
-    private readonly settings: ProcessSettings,
+    readonly settings: ProcessSettings,
     holder: PyThread | null,
   ) {
     this.exists = settings.threaded;
@@ -68,6 +73,7 @@ export class Py2Gil implements GilPolicy {
     this.lastOwner = holder;
     this.sem = new Py2Semaphore(ctx, this, holder === null ? 1 : 0);
     this.quiet = new QuietChecks(ctx, this);
+    this.battle = new BattleFold(ctx, this);
   }
 
   /** The record this GIL keeps for `t`. */
@@ -108,13 +114,19 @@ export class Py2Gil implements GilPolicy {
 
   /** The semaphore was taken by `t` (in sem_wait or a check's re-take): it holds the GIL. */
   acquired(t: PyThread): void {
+    this.own(t)(t);
+  }
+
+  /** The books of `acquired`: `t` owns the GIL now. Returns what it does next (not yet called). */
+  own(t: PyThread): Next {
     const { book } = this.ctx;
     const previous = this.lastOwner;
     // A holder that lost the GIL inside its check window stops holding it now.
     if (this.owner !== null && this.owner !== t) book.released(this.owner);
+    if (previous !== null && previous !== t) this.rival = previous;
     this.owner = t;
     this.lastOwner = t;
-    this.rec(t).endTake(book, previous)(t);
+    return this.rec(t).endTake(book, previous);
   }
 
   // ---- running Python: the ticker and the periodic check in PyEval_EvalFrameEx ---------------
@@ -162,10 +174,13 @@ export class Py2Gil implements GilPolicy {
     this.ctx.bursts.start(t, k, k === until ? this.checkOverheadNs() : 0, carry, this.segmentDone);
   }
 
-  private readonly segmentDone = (t: PyThread): void => {
+  /** The end of a segment's burst. */
+  readonly segmentDone = (t: PyThread): void => {
     this.ctx.bursts.end(t);
     this.commitTicks(t, t.burst.ticks);
     this.afterSegment(t);
+    // A check was done: if two threads battle over the GIL from here, run the battle itself.
+    if (this.ctx.engine.foldUntil > this.ctx.engine.now) this.battle.fold(t);
   };
 
   /** The end of a burst: the check if the ticker ran out, then on with the loop. */
@@ -275,7 +290,8 @@ export class Py2Gil implements GilPolicy {
     this.sem.wait(t);
   };
 
-  private readonly checkDone = (t: PyThread): void => {
+  /** A check's sem_wait took the GIL: on with what came after the check. */
+  readonly checkDone = (t: PyThread): void => {
     this.rec(t).claimCheckNext()!(t);
   };
 

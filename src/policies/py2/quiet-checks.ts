@@ -38,19 +38,11 @@ export class QuietChecks {
   /** After a check, runs the rest of the holder's loop as a bulk if that is safe; false if not. */
   tryBulk(t: PyThread): boolean {
     const { engine, kernel, bursts } = this.ctx;
+    const n = this.cyclesFor(t, engine.horizon());
+    if (n === 0) return false;
     const r = this.gil.rec(t);
     const window = this.windowNs();
-    const period = this.gil.checkPeriodTicks();
-    let n = Math.floor(t.work.ticksLeft / period);
-    const segment = period * t.work.nsPerTick + this.gil.checkOverheadNs();
-    if (window > 0) {
-      // Somebody waits: it will look at the GIL soon and, if it loses, sleep and need waking;
-      // a bulk would be cut right away, so plan only as far as the next event.
-      const room = engine.horizon() - engine.now - 1 - r.carryNs + window;
-      n = Math.min(n, Math.floor(room / (segment + window)));
-    }
-    // CPU owed with the GIL held is not a window: a plain segment pays it first.
-    if (window < 0 || n < 2 || this.gil.ticksUntilCheck() !== period || r.owedNs > 0) return false;
+    const segment = this.gil.checkPeriodTicks() * t.work.nsPerTick + this.gil.checkOverheadNs();
     const b = r.bulk;
     b.cycles = n;
     b.carryNs = r.carryNs;
@@ -64,6 +56,28 @@ export class QuietChecks {
     kernel.run(t, round(ns), this.bulkDone);
     return true;
   }
+
+  /**
+   * How many check periods a bulk started now would run, the next event being due at `horizon`;
+   * 0 when no bulk may start (see `tryBulk`). Changes nothing.
+   */
+  cyclesFor(t: PyThread, horizon: number): number {
+    // CPU owed with the GIL held is not a window: a plain segment pays it first.
+    if (this.gil.rec(t).owedNs > 0) return 0;
+    const window = this.windowNs();
+    const period = this.gil.checkPeriodTicks();
+    if (window < 0 || this.gil.ticksUntilCheck() !== period) return 0;
+    let n = Math.floor(t.work.ticksLeft / period);
+    if (window > 0) {
+      // Somebody waits: it will look at the GIL soon and, if it loses, sleep and need waking;
+      // a bulk would be cut right away, so plan only as far as the next event.
+      const segment = period * t.work.nsPerTick + this.gil.checkOverheadNs();
+      const room = horizon - this.ctx.engine.now - 1 - this.gil.rec(t).carryNs + window;
+      n = Math.min(n, Math.floor(room / (segment + window)));
+    }
+    return n < 2 ? 0 : n;
+  }
+
 
   /** The bulk ran to its end, which is a check point: count its quiet checks, then do that check. */
   private readonly bulkDone = (t: PyThread): void => {

@@ -118,7 +118,8 @@ export class Py2Semaphore {
     return true;
   }
 
-  private readonly futexWaitInKernel = (t: PyThread): void => {
+  /** The kernel's side of futex_wait, at the end of its entry. */
+  readonly futexWaitInKernel = (t: PyThread): void => {
     this.futexCompare(t, 0);
   };
 
@@ -136,6 +137,12 @@ export class Py2Semaphore {
       kernel.run(t, entryLeft + ret, this.retryCas); // EAGAIN
       return;
     }
+    this.sleep(t, entryLeft, ret);
+  }
+
+  /** futex_wait finds the value 0: `t` sleeps until a futex_wake (`entryLeft`, `ret`: as in `futexCompare`). */
+  sleep(t: PyThread, entryLeft: number, ret: number): void {
+    const { engine, kernel } = this.ctx;
     if (engine.journal !== null) engine.say(t.id, `${t.name}: futex_wait: sleeps until a futex_wake`);
     this.futexQueue.push(t);
     this.holderMustCheck(); // its next check has a sleeper to wake
@@ -145,7 +152,7 @@ export class Py2Semaphore {
   }
 
   /** Back in sem_wait's loop: try the CAS again; leave nwaiters only on success. */
-  private readonly retryCas = (t: PyThread): void => {
+  readonly retryCas = (t: PyThread): void => {
     const r = this.gil.rec(t);
     const { engine } = this.ctx;
     const line = this.touch(t);
