@@ -38,6 +38,11 @@ export class Engine {
    */
   foldUntil = -Infinity;
   foldStop = 0;
+  /**
+   * The earliest event a fast path holds out of the queue while it lets the generic code run a
+   * step (Infinity when none): what comes next, as `horizon` tells the mechanisms, counts it.
+   */
+  held = Infinity;
   private readonly handlers: EventHandler[] = [];
 
   constructor(
@@ -74,12 +79,14 @@ export class Engine {
   }
 
   /**
-   * How far a component may run ahead without missing an event: the earliest pending event.
+   * How far a component may run ahead without missing an event: the earliest pending event (one
+   * a fast path holds out of the queue included).
    * It never depends on how a caller slices `runUntil`, so a run is the same however it is
    * watched (a recorded session replays exactly).
    */
   horizon(): number {
-    return this.queue.peekTime();
+    const t = this.queue.peekTime();
+    return this.held < t ? this.held : t;
   }
 
   /** Runs one event; returns false when the run is over or nothing is left. */

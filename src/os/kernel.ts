@@ -231,11 +231,6 @@ export class Kernel<T extends Task = Task> {
 
   // ---- for a fast path that runs a stretch of events itself (Engine.foldUntil) ---------------
 
-  /** Instant the pending burst of a running task ends, or -1 when it has none pending. */
-  burstEndTime(task: T): number {
-    return task.state === TaskState.Running && task.burstKey >= 0 && this.sim.queue.pending(task.burstKey) ? this.sim.queue.timeOf(task.burstKey) : -1;
-  }
-
   /** Takes a running task's pending burst end out of the queue: the fast path keeps it (`rearm` gives it back). */
   unarm(task: T): void {
     this.cancelBurst(task);

@@ -16,8 +16,10 @@ const FutexCompare = 1;
 const Retry = 2;
 /** `reacquireAfterCheck`: the old holder is back from its check's futex_wake. */
 const Reacquire = 3;
+/** `bulkDone`: the holder's bulk of quiet checks ran to its end, at a check. */
+const Bulk = 4;
 /** Any other continuation: the fold runs it as the engine would. */
-const Other = 4;
+const Other = 5;
 
 /** A fold of fewer events than this is short: the next ones are skipped for a while. */
 const shortFold = 8;
@@ -92,8 +94,29 @@ export class BattleFold {
     const { segmentDone, reacquireAfterCheck, checkDone } = gil;
     const { futexWaitInKernel, retryCas } = sem;
     const resumeAfterCheck = this.ctx.resumeAfterCheck;
+    // Set after the generic code ran a step: the two threads' bursts may have changed.
+    let resync = false;
     this.folding = true;
     for (;;) {
+      if (resync) {
+        resync = false;
+        // The thread that ran: its next burst end, if any, is in the queue. The other: still
+        // held unless the step preempted it (off its core) or planned it again (queued anew).
+        kA = this.hold(tA);
+        if (kA !== None) {
+          eA = q.timeOf(tA.burstKey);
+          sA = q.seqOf(tA.burstKey);
+        }
+        if (kB !== None && tB.state !== TaskState.Running) kB = None;
+        else if (tB.burstKey >= 0 && q.pending(tB.burstKey)) {
+          kB = this.hold(tB);
+          eB = q.timeOf(tB.burstKey);
+          sB = q.seqOf(tB.burstKey);
+        }
+        other = q.peekTime();
+        bulk = this.bulkRunning();
+        if (engine.halted) break;
+      }
       // Slot A: the burst that ends first.
       if (kA === None || (kB !== None && (eB < eA || (eB === eA && sB < sA)))) {
         const t = tA;
@@ -118,9 +141,10 @@ export class BattleFold {
       // What the queue would say is next, seen from this event: the other burst's end or the rest.
       let horizon = kB !== None && eB < other ? eB : other;
       // What the fold does itself: the four steps in their common form, with no bulk running.
-      let own = !bulk;
+      let own = !bulk || kA === Bulk;
       if (own) {
         if (kA === Segment) own = gil._Py_Ticker - t.burst.ticks < 0;
+        else if (kA === Bulk) own = true;
         else if (kA === Retry) own = sem.value === 0 || (r.takeNext === checkDone && r.checkNext === resumeAfterCheck);
         else if (kA === Reacquire) own = r.checkNext === resumeAfterCheck;
         else own = kA === FutexCompare;
@@ -129,28 +153,22 @@ export class BattleFold {
       let won = false;
       let line = 0;
       if (!own) {
-        // Anything else: the generic continuation, with the queue as it would be (the other
-        // thread's burst end in it); then hold again whichever of the two runs a burst.
-        if (kB !== None) kernel.rearm(tB, sB);
+        // Anything else: the generic continuation, told of the other thread's burst end.
+        engine.held = kB !== None ? eB : Infinity;
         next(t);
-        if (engine.halted) {
-          kA = kB = None;
-          break;
-        }
-        kA = this.hold(tA);
-        eA = q.timeOf(tA.burstKey);
-        sA = q.seqOf(tA.burstKey);
-        kB = this.hold(tB);
-        eB = q.timeOf(tB.burstKey);
-        sB = q.seqOf(tB.burstKey);
-        other = q.peekTime();
-        bulk = this.bulkRunning();
+        engine.held = Infinity;
+        resync = true;
         continue;
       }
-      if (kA === Segment) {
-        // segmentDone, then check(t, resumeAfterCheck).
-        t.burst.active = false;
-        gil.commitTicks(t, t.burst.ticks);
+      if (kA === Segment || kA === Bulk) {
+        // segmentDone (or bulkDone: a bulk's last segment ends at a check), then check(t, resumeAfterCheck).
+        if (kA === Segment) {
+          t.burst.active = false;
+          gil.commitTicks(t, t.burst.ticks);
+        } else {
+          gil.quiet.endBulk(t);
+          bulk = false;
+        }
         c.checks++;
         gil._Py_Ticker = gil.settings.checkInterval;
         r.startCheck(resumeAfterCheck);
@@ -241,21 +259,15 @@ export class BattleFold {
         gil.own(t);
         r.claimCheckNext();
         const work = t.work;
-        if (work.ticksLeft <= 0 || gil._Py_Ticker < 0 || gil.quiet.cyclesFor(t, horizon) > 0) {
-          if (kB !== None) kernel.rearm(tB, sB);
-          gil.afterCheck(t);
-          if (engine.halted) {
-            kA = kB = None;
-            break;
-          }
-          kA = this.hold(tA);
-          eA = q.timeOf(tA.burstKey);
-          sA = q.seqOf(tA.burstKey);
-          kB = this.hold(tB);
-          eB = q.timeOf(tB.burstKey);
-          sB = q.seqOf(tB.burstKey);
-          other = q.peekTime();
-          bulk = this.bulkRunning();
+        const n = work.ticksLeft <= 0 || gil._Py_Ticker < 0 ? -1 : gil.quiet.cyclesFor(t, horizon);
+        if (n !== 0) {
+          // The end of the loop, a check due at once or a bulk: the generic code's, as above.
+          engine.held = kB !== None ? eB : Infinity;
+          if (n > 0) gil.quiet.startBulk(t, n);
+          else gil.afterCheck(t);
+          engine.held = Infinity;
+          kA = None;
+          resync = true;
           continue;
         }
         const until = gil._Py_Ticker + 1;
@@ -320,7 +332,17 @@ export class BattleFold {
     kernel.unarm(t);
     const g = this.gil;
     const n = t.next;
-    return n === g.segmentDone ? Segment : n === g.sem.futexWaitInKernel ? FutexCompare : n === g.sem.retryCas ? Retry : n === g.reacquireAfterCheck ? Reacquire : Other;
+    return n === g.segmentDone
+      ? Segment
+      : n === g.sem.futexWaitInKernel
+        ? FutexCompare
+        : n === g.sem.retryCas
+          ? Retry
+          : n === g.reacquireAfterCheck
+            ? Reacquire
+            : n === g.quiet.bulkDone
+              ? Bulk
+              : Other;
   }
 
   /** The engine's and the kernel's side of running the burst end of `t` due at `time`; returns its continuation. */

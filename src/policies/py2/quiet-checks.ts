@@ -37,9 +37,15 @@ export class QuietChecks {
 
   /** After a check, runs the rest of the holder's loop as a bulk if that is safe; false if not. */
   tryBulk(t: PyThread): boolean {
-    const { engine, kernel, bursts } = this.ctx;
-    const n = this.cyclesFor(t, engine.horizon());
+    const n = this.cyclesFor(t, this.ctx.engine.horizon());
     if (n === 0) return false;
+    this.startBulk(t, n);
+    return true;
+  }
+
+  /** Runs the next `n` check periods of `t` as a bulk (`n` from `cyclesFor`). */
+  startBulk(t: PyThread, n: number): void {
+    const { engine, kernel, bursts } = this.ctx;
     const r = this.gil.rec(t);
     const window = this.windowNs();
     const segment = this.gil.checkPeriodTicks() * t.work.nsPerTick + this.gil.checkOverheadNs();
@@ -54,7 +60,6 @@ export class QuietChecks {
     const ns = b.carryNs + n * b.segmentNs + (n - 1) * window;
     bursts.markLength(t, ns);
     kernel.run(t, round(ns), this.bulkDone);
-    return true;
   }
 
   /**
@@ -80,12 +85,17 @@ export class QuietChecks {
 
 
   /** The bulk ran to its end, which is a check point: count its quiet checks, then do that check. */
-  private readonly bulkDone = (t: PyThread): void => {
+  readonly bulkDone = (t: PyThread): void => {
+    this.endBulk(t);
+    this.gil.afterSegment(t);
+  };
+
+  /** The end of a bulk that ran to its end: its quiet checks and segments counted, up to the check it ends at. */
+  endBulk(t: PyThread): void {
     const n = this.gil.rec(t).bulk.cycles;
     this.commit(t, n - 1, n - 1);
     this.gil.commitTicks(t, this.gil.checkPeriodTicks()); // the last segment, up to the check
-    this.gil.afterSegment(t);
-  };
+  }
 
   /** Counts `segments` whole segments of a bulk and the `checks` quiet checks between them. */
   private commit(t: PyThread, segments: number, checks: number): void {
