@@ -1,5 +1,5 @@
-// Over 200 lines on purpose: the four steps of the battle read as one loop, against the generic
-// code they fold (gil.ts's check and re-take, semaphore.ts's sem_wait), step for step.
+// Over 300 lines on purpose: the steps of the battle read as one loop, against the generic code
+// they fold (gil.ts's check and re-take, semaphore.ts's sem_wait), step for step.
 import { Activity, type PyThread } from '../../interpreter/py-thread.js';
 import { TaskState } from '../../os/task.js';
 import type { Next, PolicyContext } from '../policy.js';
@@ -27,20 +27,23 @@ const shortFold = 8;
 const maxBackoff = 63;
 
 /**
- * Python 2's second fast path: the battle. Two threads fighting over the GIL on two cores (the
- * article's `py2-threads-2cores`) make four events a switch: the holder's check, the waiter's
- * futex_wait returning EAGAIN, its compare-and-swap, the old holder back from futex_wake finding
- * the GIL taken. Stepped, each goes through the queue, the kernel and a continuation.
+ * Python 2's second fast path, the battle kernel. Two threads fighting over the GIL on two cores
+ * (the article's `py2-threads-2cores`) make four events a switch: the holder's check, the
+ * waiter's futex_wait returning EAGAIN, its compare-and-swap, the old holder back from
+ * futex_wake finding the GIL taken. Stepped, each goes through the queue, the kernel and a
+ * continuation, about 80 ns an event.
  *
- * The fold runs them here, in one loop, while nothing else can happen: it keeps the two threads'
- * burst ends itself (out of the queue, in locals), takes the earlier while it comes before every
- * other event and within the slice the caller asked for (`Engine.mayFold`), and does what the
- * continuation would: the same random draws in the same order, the same books, counters and
- * trace. Each counts as an event. What is not one of these steps in its common form (a sleep or
- * a wake, a bulk of quiet checks, the end of a loop, a signal, a narrated run, a third thread's
- * event) is left to the generic code: the burst ends go back to the queue in the order they were
- * planned, and the generic code goes on, before the event or from where the fold stopped. The
- * results are the same event for event (test/model/fast-paths.test.ts runs every preset both ways).
+ * The fold runs the two threads here, in one loop, while nothing else can happen: it holds their
+ * burst ends itself (out of the queue, in locals, each with its sequence number, its place among
+ * events at the same instant), takes the earlier while it comes before every other event and
+ * within the slice the caller asked for (`Engine.mayFold`), and does what the continuation
+ * would: the same random draws in the same order, the same books, counters and trace, the
+ * kernel's own calls for a sleep or a wake. Each counts as an event. Whatever else the two
+ * threads do (a bulk of quiet checks starting, a step while one runs, the end of a loop) the
+ * generic code does, told of the held burst end (`Engine.held`, which `horizon` counts), and the
+ * fold goes on. It stops at another thread's event, a control action's slice or a narrated run:
+ * the burst ends it holds go back to the queue in their places. The results are the same event
+ * for event (test/model/fast-paths.test.ts runs every preset both ways).
  */
 export class BattleFold {
   private folding = false;
@@ -55,13 +58,16 @@ export class BattleFold {
 
   /** Called after `x`'s segment ended in a check: folds the battle from here while it may. */
   fold(x: PyThread): void {
-    const { engine, kernel, bursts, book, profile } = this.ctx;
-    const gil = this.gil;
+    if (this.folding) return;
     if (this.skip > 0) {
       this.skip--;
       return;
     }
-    if (this.folding || engine.journal !== null || !gil.exists || gil.settings.pendingCalls) return;
+    const { engine, kernel, bursts, book, profile } = this.ctx;
+    const gil = this.gil;
+    // More than one thread waiting for the GIL: more than two fight, and somebody else's event
+    // would soon cut the fold short.
+    if (engine.journal !== null || !gil.exists || gil.settings.pendingCalls || gil.sem.nwaiters > 1) return;
     const q = engine.queue;
     let tA = gil.rival ?? x;
     if (tA === x) return;
@@ -85,7 +91,8 @@ export class BattleFold {
     let rB = gil.rec(tB);
     // The earliest event of anybody else.
     let other = q.peekTime();
-    // Whether the holder runs a bulk of quiet checks (only generic steps start or end one).
+    // Whether the owner runs a bulk of quiet checks (the generic code starts one; it ends in the
+    // generic code, cut, or here, run to its end).
     let bulk = this.bulkRunning();
 
     const sem = gil.sem;
@@ -302,7 +309,8 @@ export class BattleFold {
     // The burst ends still held go back to the queue, each in its place.
     if (kA !== None) kernel.rearm(tA, sA);
     if (kB !== None) kernel.rearm(tB, sB);
-    this.cutShort(engine.events - from);
+    // Only a fold another thread's event cut short counts as short (not one the slice ended).
+    this.cutShort(kA !== None && !(eA < other) ? engine.events - from : shortFold);
   }
 
   /**
