@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configFor, listPresets } from '../../src/config/load.js';
 import type { ControlAction } from '../../src/model/control.js';
+import { policyNames } from '../../src/model/index.js';
 import { Simulation } from '../../src/model/simulation.js';
 
 /** A run's observable result: the snapshot, the clock, the event count and every trace entry. */
@@ -35,7 +36,7 @@ const action: fc.Arbitrary<ControlAction | null> = fc.oneof(
   { weight: 6, arbitrary: fc.constant(null) },
   fc.record({ type: fc.constant('checkInterval' as const), ticks: fc.constantFrom(1, 10, 100, 1000) }),
   fc.record({ type: fc.constant('cores' as const), cores: fc.integer({ min: 1, max: 4 }) }),
-  fc.record({ type: fc.constant('policy' as const), policy: fc.constantFrom('py2' as const, 'py3' as const) }),
+  fc.record({ type: fc.constant('policy' as const), policy: fc.constantFrom(...policyNames) }),
   fc.record({ type: fc.constant('switchInterval' as const), ns: fc.constantFrom(100_000, 5_000_000) }),
   fc.constant({ type: 'signal' as const }),
 );
