@@ -148,7 +148,9 @@ export class BattleFold {
       // What the queue would say is next, seen from this event: the other burst's end or the rest.
       let horizon = kB !== None && eB < other ? eB : other;
       // What the fold does itself: the four steps in their common form, with no bulk running.
-      let own = !bulk || kA === Bulk;
+      // Of the steps while a bulk runs: its end, and the old holder's return when it is the first
+      // waiter (it cuts the bulk).
+      let own = !bulk || kA === Bulk || (kA === Reacquire && kB !== None && tB === gil.owner && sem.nwaiters === 0);
       if (own) {
         if (kA === Segment) own = gil._Py_Ticker - t.burst.ticks < 0;
         else if (kA === Bulk) own = true;
@@ -159,6 +161,8 @@ export class BattleFold {
       const next = this.pop(t, eA);
       let won = false;
       let line = 0;
+      // Inside one of the bulk holder's windows the old holder would see the GIL free: the generic code's.
+      if (own && bulk && kA === Reacquire && gil.quiet.windowOpen(tB)) own = false;
       if (!own) {
         // Anything else: the generic continuation, told of the other thread's burst end.
         engine.held = kB !== None ? eB : Infinity;
@@ -258,7 +262,16 @@ export class BattleFold {
           sem.value = 0;
           r.owedNs += line;
           won = true;
-        } else sem.nwaiters++; // no bulk runs: nothing to cut
+        } else if (++sem.nwaiters === 1 && bulk) {
+          // The first waiter: the holder's next check has somebody to wake, so its bulk is cut
+          // where it stands (the generic code plans the rest of its segment: hold that instead).
+          gil.quiet.cut(tB, null);
+          bulk = false;
+          kB = this.hold(tB);
+          eB = q.timeOf(tB.burstKey);
+          sB = q.seqOf(tB.burstKey);
+          horizon = kB !== None && eB < other ? eB : other;
+        }
       }
       if (won) {
         // acquired, checkDone, resumeAfterCheck, afterCheck: a plain segment is folded; a bulk,
@@ -267,11 +280,19 @@ export class BattleFold {
         r.claimCheckNext();
         const work = t.work;
         const n = work.ticksLeft <= 0 || gil._Py_Ticker < 0 ? -1 : gil.quiet.cyclesFor(t, horizon);
-        if (n !== 0) {
-          // The end of the loop, a check due at once or a bulk: the generic code's, as above.
+        if (n > 0) {
+          // A bulk of quiet checks: the generic code plans it (asking the queue nothing); hold its end.
+          gil.quiet.startBulk(t, n);
+          kA = this.hold(t);
+          eA = q.timeOf(t.burstKey);
+          sA = q.seqOf(t.burstKey);
+          bulk = true;
+          continue;
+        }
+        if (n < 0) {
+          // The end of the loop or a check due at once: the generic code's, as above.
           engine.held = kB !== None ? eB : Infinity;
-          if (n > 0) gil.quiet.startBulk(t, n);
-          else gil.afterCheck(t);
+          gil.afterCheck(t);
           engine.held = Infinity;
           kA = None;
           resync = true;
