@@ -164,7 +164,7 @@ export class EventQueue {
   /** Schedules a one-off event; events at the same time fire in the order they were scheduled. */
   push(time: number, kind: number, target: number): void {
     const slot = this.free.length > 0 ? this.free.pop()! : this.newSlot();
-    this.set(slot, time, kind, target);
+    this.set(slot, time, kind, target, this.nextSeq++);
     this.insert(slot);
   }
 
@@ -319,7 +319,7 @@ export class EventQueue {
     this.hotFirst = best;
   }
 
-  private set(slot: number, time: number, kind: number, target: number, seq = this.nextSeq++): void {
+  private set(slot: number, time: number, kind: number, target: number, seq: number): void {
     this.times[slot] = time;
     this.seqs[slot] = seq;
     this.kinds[slot] = kind;
