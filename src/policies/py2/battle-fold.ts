@@ -83,10 +83,10 @@ export class BattleFold {
     let kA = this.hold(tA);
     let kB = this.hold(x);
     // Each held burst end keeps its sequence number: its place among events at the same instant.
-    let eA = q.timeOf(tA.burstKey);
-    let sA = q.seqOf(tA.burstKey);
-    let eB = q.timeOf(x.burstKey);
-    let sB = q.seqOf(x.burstKey);
+    let eA = kA !== None ? q.timeOf(tA.burstKey) : Infinity;
+    let sA = kA !== None ? q.seqOf(tA.burstKey) : 0;
+    let eB = kB !== None ? q.timeOf(x.burstKey) : Infinity;
+    let sB = kB !== None ? q.seqOf(x.burstKey) : 0;
     let rA = gil.rec(tA);
     let rB = gil.rec(tB);
     // The earliest event of anybody else.
@@ -352,8 +352,8 @@ export class BattleFold {
 
   /**
    * Takes `t`'s pending burst end out of the queue if it runs one (the fold holds it; its time and
-   * sequence number stay readable in the queue) and returns what it ends in: one of the four
-   * steps, `Other` for anything else, `None` (and nothing taken) when it runs no burst.
+   * sequence number stay readable in the queue) and returns what it ends in: one of the steps
+   * the fold does itself, `Other` for anything else, `None` (and nothing taken) when it runs no burst.
    */
   private hold(t: PyThread): number {
     const { engine, kernel } = this.ctx;
