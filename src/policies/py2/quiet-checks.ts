@@ -72,14 +72,17 @@ export class QuietChecks {
     const window = this.windowNs();
     const period = this.gil.checkPeriodTicks();
     if (window < 0 || this.gil.ticksUntilCheck() !== period) return 0;
-    let n = Math.floor(t.work.ticksLeft / period);
+    let n = 0;
     if (window > 0) {
       // Somebody waits: it will look at the GIL soon and, if it loses, sleep and need waking;
       // a bulk would be cut right away, so plan only as far as the next event.
-      const segment = period * t.work.nsPerTick + this.gil.checkOverheadNs();
+      const cycle = period * t.work.nsPerTick + this.gil.checkOverheadNs() + window;
       const room = horizon - this.ctx.engine.now - 1 - this.gil.rec(t).carryNs + window;
-      n = Math.min(n, Math.floor(room / (segment + window)));
-    }
+      // Room for fewer than two check periods, a battle's usual case: no bulk, and no division
+      // to say so (1.999: below it the quotient rounds to under 2 whatever the rounding).
+      if (room < 1.999 * cycle) return 0;
+      n = Math.min(Math.floor(t.work.ticksLeft / period), Math.floor(room / cycle));
+    } else n = Math.floor(t.work.ticksLeft / period);
     return n < 2 ? 0 : n;
   }
 
