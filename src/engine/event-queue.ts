@@ -125,22 +125,6 @@ export class EventQueue {
     return s;
   }
 
-  /**
-   * Time of the earliest event other than the one pending for hot key `key`; for any other key,
-   * the earliest event of all (never later than the true answer).
-   */
-  peekTimeExcept(key: number): number {
-    if (this.pos[key] !== outside) return this.peekTime();
-    let t = this.n > 0 ? this.times[this.heap[0]] : Infinity;
-    const hot = this.hot;
-    for (let i = 0; i < hot.length; i++) {
-      const k = hot[i];
-      if (k !== key && this.pos[k] === outside && this.times[k] < t) t = this.times[k];
-    }
-    const f = this.farHead;
-    return f >= 0 && this.times[f] < t ? this.times[f] : t;
-  }
-
   /** Time of the event pending for `key` (meaningful only while one is pending). */
   timeOf(key: number): number {
     return this.times[key];
