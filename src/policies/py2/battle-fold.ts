@@ -4,7 +4,7 @@ import { Activity, type PyThread } from '../../interpreter/py-thread.js';
 import { TaskState } from '../../os/task.js';
 import type { Next, PolicyContext } from '../policy.js';
 import type { Py2Gil } from './gil.js';
-import { Phase } from './py2-thread.js';
+import { Phase, type Py2Thread } from './py2-thread.js';
 
 /** What a folded thread's burst ends in (`None`: nothing folded). */
 const None = -1;
@@ -45,6 +45,24 @@ const maxBackoff = 63;
  * the burst ends it holds go back to the queue in their places. The results are the same event
  * for event (test/model/fast-paths.test.ts runs every preset both ways).
  */
+/** One of the two threads the fold runs, and the burst end it holds for it. */
+class Held {
+  /** The thread's GIL record. */
+  r: Py2Thread;
+  /** What its held burst ends in (`None`: nothing held). */
+  kind = None;
+  /** When the held burst ends, and its sequence number (its place among events at the same instant). */
+  end = Infinity;
+  seq = 0;
+
+  constructor(
+    public t: PyThread,
+    gil: Py2Gil,
+  ) {
+    this.r = gil.rec(t);
+  }
+}
+
 export class BattleFold {
   private folding = false;
   /** Folds not to start (see `fold`'s end): where other threads' events keep cutting folds short, starting them costs more than they save. */
@@ -69,26 +87,21 @@ export class BattleFold {
     // would soon cut the fold short.
     if (engine.journal !== null || !gil.exists || gil.settings.pendingCalls || gil.sem.nwaiters > 1) return;
     const q = engine.queue;
-    let tA = gil.rival ?? x;
-    if (tA === x) return;
+    const rival = gil.rival ?? x;
+    if (rival === x) return;
     // Only worth starting when the next event is one of the two threads' (it is cheap to ask).
     const first = q.firstKey();
-    if (first !== x.burstKey && first !== tA.burstKey) {
+    if (first !== x.burstKey && first !== rival.burstKey) {
       this.cutShort(0);
       return;
     }
     if (!engine.mayFold(q.peekTime())) return;
     const from = engine.events;
-    let tB = x;
-    let kA = this.hold(tA);
-    let kB = this.hold(x);
-    // Each held burst end keeps its sequence number: its place among events at the same instant.
-    let eA = kA !== None ? q.timeOf(tA.burstKey) : Infinity;
-    let sA = kA !== None ? q.seqOf(tA.burstKey) : 0;
-    let eB = kB !== None ? q.timeOf(x.burstKey) : Infinity;
-    let sB = kB !== None ? q.seqOf(x.burstKey) : 0;
-    let rA = gil.rec(tA);
-    let rB = gil.rec(tB);
+    // `a`: the burst that ends first (swapped at each turn), `b`: the other.
+    let a = new Held(rival, gil);
+    let b = new Held(x, gil);
+    this.hold(a, rival);
+    this.hold(b, x);
     // The earliest event of anybody else.
     let other = q.peekTime();
     // Whether the owner runs a bulk of quiet checks (the generic code starts one; it ends in the
@@ -109,71 +122,50 @@ export class BattleFold {
         resync = false;
         // The thread that ran: its next burst end, if any, is in the queue. The other: still
         // held unless the step preempted it (off its core) or planned it again (queued anew).
-        kA = this.hold(tA);
-        if (kA !== None) {
-          eA = q.timeOf(tA.burstKey);
-          sA = q.seqOf(tA.burstKey);
-        }
-        if (kB !== None && tB.state !== TaskState.Running) kB = None;
-        else if (tB.burstKey >= 0 && q.pending(tB.burstKey)) {
-          kB = this.hold(tB);
-          eB = q.timeOf(tB.burstKey);
-          sB = q.seqOf(tB.burstKey);
-        }
+        this.hold(a, a.t);
+        if (b.kind !== None && b.t.state !== TaskState.Running) b.kind = None;
+        else this.hold(b, b.t);
         other = q.peekTime();
         bulk = this.bulkRunning();
         if (engine.halted) break;
       }
-      // Slot A: the burst that ends first.
-      if (kA === None || (kB !== None && (eB < eA || (eB === eA && sB < sA)))) {
-        const t = tA;
-        tA = tB;
-        tB = t;
-        const r = rA;
-        rA = rB;
-        rB = r;
-        const k = kA;
-        kA = kB;
-        kB = k;
-        const e = eA;
-        eA = eB;
-        eB = e;
-        const s = sA;
-        sA = sB;
-        sB = s;
+      if (a.kind === None || (b.kind !== None && (b.end < a.end || (b.end === a.end && b.seq < a.seq)))) {
+        const h = a;
+        a = b;
+        b = h;
       }
-      if (kA === None || !(eA < other) || !engine.mayFold(eA)) break;
-      const t = tA;
-      const r = rA;
+      if (a.kind === None || !(a.end < other) || !engine.mayFold(a.end)) break;
+      const t = a.t;
+      const r = a.r;
+      const kind = a.kind;
       // What the queue would say is next, seen from this event: the other burst's end or the rest.
-      let horizon = kB !== None && eB < other ? eB : other;
-      // What the fold does itself: the four steps in their common form, with no bulk running.
-      // Of the steps while a bulk runs: its end, and the old holder's return when it is the first
-      // waiter (it cuts the bulk).
-      let own = !bulk || kA === Bulk || (kA === Reacquire && kB !== None && tB === gil.owner && sem.nwaiters === 0);
+      let horizon = b.kind !== None && b.end < other ? b.end : other;
+      // What the fold does itself: the four steps in their common form with no bulk running; while
+      // one runs, its end, and the old holder's return when it is the first waiter (it cuts the bulk).
+      let own = !bulk || kind === Bulk || (kind === Reacquire && b.kind !== None && b.t === gil.owner && sem.nwaiters === 0);
       if (own) {
-        if (kA === Segment) own = gil._Py_Ticker - t.burst.ticks < 0;
-        else if (kA === Bulk) own = true;
-        else if (kA === Retry) own = sem.value === 0 || (r.takeNext === checkDone && r.checkNext === resumeAfterCheck);
-        else if (kA === Reacquire) own = r.checkNext === resumeAfterCheck;
-        else own = kA === FutexCompare;
+        if (kind === Segment) own = gil._Py_Ticker - t.burst.ticks < 0;
+        else if (kind === Retry) own = sem.value === 0 || (r.takeNext === checkDone && r.checkNext === resumeAfterCheck);
+        else if (kind === Reacquire) own = r.checkNext === resumeAfterCheck;
+        else own = kind !== Other;
       }
-      const next = this.pop(t, eA);
+      const next = this.pop(t, a.end);
+      a.kind = None;
       let won = false;
       let line = 0;
       // Inside one of the bulk holder's windows the old holder would see the GIL free: the generic code's.
-      if (own && bulk && kA === Reacquire && gil.quiet.windowOpen(tB)) own = false;
+      if (own && bulk && kind === Reacquire && gil.quiet.windowOpen(b.t)) own = false;
       if (!own) {
         // Anything else: the generic continuation, told of the other thread's burst end.
-        engine.held = kB !== None ? eB : Infinity;
+        engine.held = b.kind !== None ? b.end : Infinity;
         next(t);
         engine.held = Infinity;
         resync = true;
         continue;
       }
-      if (kA === Segment || kA === Bulk) {
+      if (kind === Segment || kind === Bulk) {
         // segmentDone (or bulkDone: a bulk's last segment ends at a check), then check(t, resumeAfterCheck).
-        if (kA === Segment) {
+        if (kind === Segment) {
           t.burst.active = false;
           gil.commitTicks(t, t.burst.ticks);
         } else {
@@ -193,16 +185,11 @@ export class BattleFold {
           const window = line + kernel.futexWake(sleeper, t.core);
           if (sleeper !== undefined) {
             // The kernel's wake-up: the sleeper's burst end is queued now (and it may have
-            // preempted somebody). Hold it if it runs and a slot is free.
-            if (kB !== None && tB.state !== TaskState.Running) kB = None;
-            if (kB === None && (kB = this.hold(sleeper)) !== None) {
-              tB = sleeper;
-              rB = gil.rec(sleeper);
-              eB = q.timeOf(sleeper.burstKey);
-              sB = q.seqOf(sleeper.burstKey);
-            }
+            // preempted somebody). Hold it if it runs and the other slot is free.
+            if (b.kind !== None && b.t.state !== TaskState.Running) b.kind = None;
+            if (b.kind === None) this.hold(b, sleeper);
             other = q.peekTime();
-            horizon = kB !== None && eB < other ? eB : other;
+            horizon = b.kind !== None && b.end < other ? b.end : other;
           }
           if (t.state === TaskState.Running && horizon > engine.now + window) {
             r.carryNs += window;
@@ -211,33 +198,23 @@ export class BattleFold {
           } else {
             sem.value = 1;
             book.activity(t, Activity.GilDrop);
-            if (t.state === TaskState.Running) {
-              eA = kernel.runUnqueued(t, window, reacquireAfterCheck);
-              kA = Reacquire;
-              sA = q.takeSeq();
-            } else {
-              // Preempted by the wakee: the kernel runs the window once it is back on a core.
-              kernel.run(t, window, reacquireAfterCheck);
-              kA = None;
-            }
+            // Preempted by the wakee, it runs the window once back on a core: the kernel's.
+            if (t.state === TaskState.Running) this.plan(a, window, Reacquire, reacquireAfterCheck);
+            else kernel.run(t, window, reacquireAfterCheck);
             continue;
           }
         }
-      } else if (kA === FutexCompare) {
+      } else if (kind === FutexCompare) {
         // futexCompare(t, 0): EAGAIN if the GIL was released meanwhile, else sleep.
         c.syscalls.futex_wait++;
         const ret = engine.cost(sys.futexWaitReturnNs);
-        if (sem.value !== 0) {
-          eA = kernel.runUnqueued(t, ret, retryCas);
-          kA = Retry;
-          sA = q.takeSeq();
-        } else {
+        if (sem.value !== 0) this.plan(a, ret, Retry, retryCas);
+        else {
           sem.sleep(t, 0, ret);
-          kA = None;
           other = q.peekTime();
         }
         continue;
-      } else if (kA === Retry) {
+      } else if (kind === Retry) {
         // retryCas: the compare-and-swap wins (back past the check it lost), or futex_wait again.
         line = sem.touch(t);
         if (sem.value !== 0) {
@@ -265,12 +242,10 @@ export class BattleFold {
         } else if (++sem.nwaiters === 1 && bulk) {
           // The first waiter: the holder's next check has somebody to wake, so its bulk is cut
           // where it stands (the generic code plans the rest of its segment: hold that instead).
-          gil.quiet.cut(tB, null);
+          gil.quiet.cut(b.t, null);
           bulk = false;
-          kB = this.hold(tB);
-          eB = q.timeOf(tB.burstKey);
-          sB = q.seqOf(tB.burstKey);
-          horizon = kB !== None && eB < other ? eB : other;
+          if (!this.hold(b, b.t)) b.kind = None;
+          horizon = b.kind !== None && b.end < other ? b.end : other;
         }
       }
       if (won) {
@@ -283,55 +258,45 @@ export class BattleFold {
         if (n > 0) {
           // A bulk of quiet checks: the generic code plans it (asking the queue nothing); hold its end.
           gil.quiet.startBulk(t, n);
-          kA = this.hold(t);
-          eA = q.timeOf(t.burstKey);
-          sA = q.seqOf(t.burstKey);
+          this.hold(a, t);
           bulk = true;
           continue;
         }
         if (n < 0) {
           // The end of the loop or a check due at once: the generic code's, as above.
-          engine.held = kB !== None ? eB : Infinity;
+          engine.held = b.kind !== None ? b.end : Infinity;
           gil.afterCheck(t);
           engine.held = Infinity;
-          kA = None;
           resync = true;
           continue;
         }
         const until = gil._Py_Ticker + 1;
         const k = until < work.ticksLeft ? until : work.ticksLeft;
-        eA = kernel.runUnqueued(t, bursts.plan(t, k, k === until ? gil.checkOverheadNs() : 0, r.takeCarry()), segmentDone);
-        kA = Segment;
-        sA = q.takeSeq();
+        this.plan(a, bursts.plan(t, k, k === until ? gil.checkOverheadNs() : 0, r.takeCarry()), Segment, segmentDone);
         continue;
       }
       // futexWait(t, line): the entry, and the kernel's compare made ahead when nothing can come first.
       book.activity(t, Activity.GilWait);
       const entry = engine.cost(sys.futexWaitEntryNs) + line;
       if (horizon <= engine.now + entry || !kernel.coreQueueEmpty(t)) {
-        eA = kernel.runUnqueued(t, entry, futexWaitInKernel);
-        kA = FutexCompare;
-        sA = q.takeSeq();
+        this.plan(a, entry, FutexCompare, futexWaitInKernel);
         continue;
       }
       c.syscalls.futex_wait++;
       const ret = engine.cost(sys.futexWaitReturnNs);
       if (sem.value !== 0) {
-        eA = kernel.runUnqueued(t, entry + ret, retryCas);
-        kA = Retry;
-        sA = q.takeSeq();
+        this.plan(a, entry + ret, Retry, retryCas);
         continue;
       }
       sem.sleep(t, entry, ret);
-      kA = None;
       other = q.peekTime();
     }
     this.folding = false;
     // The burst ends still held go back to the queue, each in its place.
-    if (kA !== None) kernel.rearm(tA, sA);
-    if (kB !== None) kernel.rearm(tB, sB);
+    if (a.kind !== None) kernel.rearm(a.t, a.seq);
+    if (b.kind !== None) kernel.rearm(b.t, b.seq);
     // Only a fold another thread's event cut short counts as short (not one the slice ended).
-    this.cutShort(kA !== None && !(eA < other) ? engine.events - from : shortFold);
+    this.cutShort(a.kind !== None && !(a.end < other) ? engine.events - from : shortFold);
   }
 
   /**
@@ -351,27 +316,32 @@ export class BattleFold {
   }
 
   /**
-   * Takes `t`'s pending burst end out of the queue if it runs one (the fold holds it; its time and
-   * sequence number stay readable in the queue) and returns what it ends in: one of the steps
-   * the fold does itself, `Other` for anything else, `None` (and nothing taken) when it runs no burst.
+   * Takes `t`'s pending burst end out of the queue into `h` if it runs one, and says whether it
+   * did (`h` unchanged if not). `h.kind` says what the burst ends in: one of the steps the fold
+   * does itself, or `Other`.
    */
-  private hold(t: PyThread): number {
+  private hold(h: Held, t: PyThread): boolean {
     const { engine, kernel } = this.ctx;
-    if (t.state !== TaskState.Running || t.burstKey < 0 || !engine.queue.pending(t.burstKey)) return None;
+    const q = engine.queue;
+    if (t.state !== TaskState.Running || t.burstKey < 0 || !q.pending(t.burstKey)) return false;
+    if (h.t !== t) {
+      h.t = t;
+      h.r = this.gil.rec(t);
+    }
+    h.end = q.timeOf(t.burstKey);
+    h.seq = q.seqOf(t.burstKey);
     kernel.unarm(t);
     const g = this.gil;
     const n = t.next;
-    return n === g.segmentDone
-      ? Segment
-      : n === g.sem.futexWaitInKernel
-        ? FutexCompare
-        : n === g.sem.retryCas
-          ? Retry
-          : n === g.reacquireAfterCheck
-            ? Reacquire
-            : n === g.quiet.bulkDone
-              ? Bulk
-              : Other;
+    h.kind = n === g.segmentDone ? Segment : n === g.sem.futexWaitInKernel ? FutexCompare : n === g.sem.retryCas ? Retry : n === g.reacquireAfterCheck ? Reacquire : n === g.quiet.bulkDone ? Bulk : Other;
+    return true;
+  }
+
+  /** `h`'s thread runs a burst of `ns` now, ending in step `kind` (its continuation `next`): held in `h`. */
+  private plan(h: Held, ns: number, kind: number, next: Next): void {
+    h.end = this.ctx.kernel.runUnqueued(h.t, ns, next);
+    h.kind = kind;
+    h.seq = this.ctx.engine.queue.takeSeq();
   }
 
   /** The engine's and the kernel's side of running the burst end of `t` due at `time`; returns its continuation. */
