@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Overrides, Preset } from '../config/load.js';
 import { configFor } from '../config/load.js';
 import { Simulation, type MachineProfile } from '../model/index.js';
-import { headlessLimitNs } from './headless.js';
+import { headlessLimitNs, withStop } from './headless.js';
 import { summarize, type RunSummary } from './summary.js';
 
 /**
@@ -26,7 +26,7 @@ export interface RunJob {
 }
 
 /** Why a run stopped. */
-export type StopReason = 'finished' | 'time-limit' | 'event-budget';
+export type StopReason = 'finished' | 'deadlock' | 'time-limit' | 'event-budget';
 
 /** Latencies of the first client as requests completed: `latencyNs[i]` is the latest one once `requests[i]` were done. */
 export interface LatencySeries {
@@ -75,9 +75,10 @@ function runOnce(job: RunJob): JobResult {
   const latency = job.latencySeries ? runRecordingLatency(sim, job.maxEvents ?? Infinity) : (sim.runUntil(headlessLimitNs, job.maxEvents ?? Infinity), undefined);
   const wallSeconds = (performance.now() - start) / 1000;
   const cpu1 = threadCpuNs();
-  const stopped: StopReason = sim.finished ? 'finished' : sim.now >= headlessLimitNs || sim.nextEventTime() > headlessLimitNs ? 'time-limit' : 'event-budget';
+  const stopped: StopReason = sim.finished ? 'finished' : sim.deadlocked ? 'deadlock' : sim.now >= headlessLimitNs || sim.nextEventTime() > headlessLimitNs ? 'time-limit' : 'event-budget';
   return {
-    summary: summarize(preset, sim, wallSeconds),
+    // A deadlocked run's clock ran on to the cap with nothing to do: its summary says where it stopped moving.
+    summary: withStop(summarize(preset, sim, wallSeconds), sim),
     stopped,
     cpuSeconds: Number.isNaN(cpu0) || Number.isNaN(cpu1) ? null : (cpu1 - cpu0) / 1e9,
     ...(latency === undefined ? {} : { latency }),
@@ -93,7 +94,7 @@ function runRecordingLatency(sim: Simulation, maxEvents: number): LatencySeries 
   let period = 1e6;
   let seen = 0;
   let events = 0;
-  while (!sim.finished && sim.now < headlessLimitNs && events < maxEvents) {
+  while (!sim.finished && !sim.deadlocked && sim.now < headlessLimitNs && events < maxEvents) {
     const before = sim.now;
     events += sim.runUntil(Math.min(headlessLimitNs, sim.now + period), maxEvents - events);
     if (sim.now === before && sim.nextEventTime() > headlessLimitNs) break;

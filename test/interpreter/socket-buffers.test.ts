@@ -6,6 +6,7 @@ import { Simulation } from '../../src/model/simulation.js';
 import type { ThreadSpec } from '../../src/model/types.js';
 import { formatSummary } from '../../src/cli/commands/run.js';
 import { runHeadless } from '../../src/session/headless.js';
+import { runJob } from '../../src/session/parallel-job.js';
 import { WallBudget } from '../../src/session/wall-budget.js';
 import { articleProfile, config } from '../helpers.js';
 import { tempDir } from '../session/fixtures.js';
@@ -81,5 +82,17 @@ describe('socket buffers bounded as the kernel bounds them', () => {
     expect(summary.simulatedSeconds).toBeLessThan(1);
     const text = formatSummary(summary);
     expect(text).toMatch(/^stopped by a deadlock: nothing was left to happen after t=0\.\d{6} s simulated, with client in send on s \(4,325,376 bytes unread fill the buffers\)$/m);
+  });
+
+  it('compare, sweep and reproduce (their parallel jobs) call it a deadlock too, stopped where it stopped moving, not a run starved to the cap', () => {
+    const dir = tempDir();
+    const file = join(dir, 'flood.json');
+    writeFileSync(file, JSON.stringify({ name: 'flood', title: 'a writer nobody reads', description: 'test', profile: 'article-vm', policy: 'py3', cores: 2, threads: [server(0)], actors: [writer('forever', 65_536)] }));
+    for (const latencySeries of [false, true]) {
+      const r = runJob({ preset: loadPreset(file), latencySeries });
+      expect(r.stopped).toBe('deadlock');
+      expect(r.summary.deadlock).toBe(true);
+      expect(r.summary.simulatedSeconds).toBeLessThan(1);
+    }
   });
 });

@@ -51,7 +51,7 @@ const align: Align[] = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
 
 /** A comparison row's cells, in the order of `compareHeader`. */
 export function compareCells(r: CompareRow): string[] {
-  const done = r.finished ? r.completionSeconds.toFixed(3) : `>${r.completionSeconds.toFixed(3)} ${r.stopped === 'time-limit' ? '(cap)' : '(stopped)'}`;
+  const done = r.finished ? r.completionSeconds.toFixed(3) : `>${r.completionSeconds.toFixed(3)} ${r.stopped === 'time-limit' ? '(cap)' : r.stopped === 'deadlock' ? '(deadlock)' : '(stopped)'}`;
   return [
     r.policy,
     done,
@@ -68,6 +68,7 @@ export function compareCells(r: CompareRow): string[] {
 
 function notes(rows: CompareRow[]): string {
   const lines = ['', 'p50/p99/max: the first client\'s request latency; cpu threads s/s: Python work the threads that run a loop got per simulated second (GIL held, or CPU time without a GIL).'];
+  if (rows.some((r) => r.stopped === 'deadlock')) lines.push('>... (deadlock): every thread left was asleep with nobody to wake it; the time is when the run stopped moving.');
   if (rows.some((r) => r.stopped === 'time-limit')) lines.push(`>: stopped at the ${headlessLimitNs / 1e9} s cap before every non-daemon thread and client finished (starving).`);
   return lines.join('\n') + '\n';
 }

@@ -94,7 +94,13 @@ const signed = (x: number | null) => (x === null ? '?' : `${x >= 0 ? '+' : ''}${
 /** Why a varied run did not finish, in words. */
 function stallText(v: Variation): string {
   const at = `${v.factor < 1 ? '-' : '+'}${Math.round(Math.abs(v.factor - 1) * 100)}%`;
-  return `${v.path} ${at}: ${v.stopped === 'time-limit' ? `starved until the ${headlessLimitNs / 1e9} s cap` : `stopped at its event budget at ${v.seconds.toFixed(3)} s (far slower, or starving)`}`;
+  const why =
+    v.stopped === 'deadlock'
+      ? `deadlocked at ${v.seconds.toFixed(3)} s (nothing left to happen)`
+      : v.stopped === 'time-limit'
+        ? `starved until the ${headlessLimitNs / 1e9} s cap`
+        : `stopped at its event budget at ${v.seconds.toFixed(3)} s (far slower, or starving)`;
+  return `${v.path} ${at}: ${why}`;
 }
 
 /** The sensitivity report as text or Markdown (what README.md shows). */
