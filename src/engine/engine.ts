@@ -129,9 +129,9 @@ export class Engine {
     return n;
   }
 
-  /** Whether a fast path may run an event due at `time` itself (see `foldUntil`). */
+  /** Whether a fast path may run an event due at `time` itself (see `foldUntil`): never once the run is over. */
   mayFold(time: number): boolean {
-    return time <= this.foldUntil && this.events < this.foldStop;
+    return !this.halted && time <= this.foldUntil && this.events < this.foldStop;
   }
 
 }

@@ -127,7 +127,6 @@ export class BattleFold {
         else this.hold(b, b.t);
         other = q.peekTime();
         bulk = this.bulkRunning();
-        if (engine.halted) break;
       }
       if (a.kind === None || (b.kind !== None && (b.end < a.end || (b.end === a.end && b.seq < a.seq)))) {
         const h = a;
