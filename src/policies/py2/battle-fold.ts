@@ -112,185 +112,174 @@ export class BattleFold {
     const c = engine.counters;
     const sys = profile.syscalls;
     const { segmentDone, reacquireAfterCheck, checkDone } = gil;
-    const { futexWaitInKernel, retryCas } = sem;
+    const { futexWaitInKernel } = sem;
     const resumeAfterCheck = this.ctx.resumeAfterCheck;
     // Set after the generic code ran a step: the two threads' bursts may have changed.
     let resync = false;
     this.folding = true;
-    for (;;) {
-      if (resync) {
-        resync = false;
-        // The thread that ran: its next burst end, if any, is in the queue. The other: still
-        // held unless the step preempted it (off its core) or planned it again (queued anew).
-        this.hold(a, a.t);
-        if (b.kind !== None && b.t.state !== TaskState.Running) b.kind = None;
-        else this.hold(b, b.t);
-        other = q.peekTime();
-        bulk = this.bulkRunning();
-      }
-      if (a.kind === None || (b.kind !== None && (b.end < a.end || (b.end === a.end && b.seq < a.seq)))) {
-        const h = a;
-        a = b;
-        b = h;
-      }
-      if (a.kind === None || !(a.end < other) || !engine.mayFold(a.end)) break;
-      const t = a.t;
-      const r = a.r;
-      const kind = a.kind;
-      // What the queue would say is next, seen from this event: the other burst's end or the rest.
-      let horizon = b.kind !== None && b.end < other ? b.end : other;
-      // What the fold does itself: the four steps in their common form with no bulk running; while
-      // one runs, its end, and the old holder's return when it is the first waiter (it cuts the bulk).
-      let own = !bulk || kind === Bulk || (kind === Reacquire && b.kind !== None && b.t === gil.owner && sem.nwaiters === 0);
-      if (own) {
-        if (kind === Segment) own = gil._Py_Ticker - t.burst.ticks < 0;
-        else if (kind === Retry) own = sem.value === 0 || (r.takeNext === checkDone && r.checkNext === resumeAfterCheck);
-        else if (kind === Reacquire) own = r.checkNext === resumeAfterCheck;
-        else own = kind !== Other;
-      }
-      const next = this.pop(t, a.end);
-      a.kind = None;
-      let won = false;
-      let line = 0;
-      // Inside one of the bulk holder's windows the old holder would see the GIL free: the generic code's.
-      if (own && bulk && kind === Reacquire && gil.quiet.windowOpen(b.t)) own = false;
-      if (!own) {
-        // Anything else: the generic continuation, told of the other thread's burst end.
-        engine.held = b.kind !== None ? b.end : Infinity;
-        next(t);
-        engine.held = Infinity;
-        resync = true;
-        continue;
-      }
-      if (kind === Segment || kind === Bulk) {
-        // segmentDone (or bulkDone: a bulk's last segment ends at a check), then check(t, resumeAfterCheck).
-        if (kind === Segment) {
-          t.burst.active = false;
-          gil.commitTicks(t, t.burst.ticks);
-        } else {
-          gil.quiet.endBulk(t);
-          bulk = false;
-        }
-        c.checks++;
-        gil._Py_Ticker = gil.settings.checkInterval;
-        r.startCheck(resumeAfterCheck);
-        line = sem.touch(t);
-        if (sem.nwaiters === 0) {
-          r.owedNs += line;
-          r.takeNext = checkDone;
-          won = true;
-        } else {
-          const sleeper = sem.futexQueue.shift();
-          const window = line + kernel.futexWake(sleeper, t.core);
-          if (sleeper !== undefined) {
-            // The kernel's wake-up: the sleeper's burst end is queued now (and it may have
-            // preempted somebody). Hold it if it runs and the other slot is free.
-            if (b.kind !== None && b.t.state !== TaskState.Running) b.kind = None;
-            if (b.kind === None) this.hold(b, sleeper);
-            other = q.peekTime();
-            horizon = b.kind !== None && b.end < other ? b.end : other;
-          }
-          if (t.state === TaskState.Running && horizon > engine.now + window) {
-            r.carryNs += window;
-            r.takeNext = checkDone;
-            won = true;
-          } else {
-            sem.value = 1;
-            book.activity(t, Activity.GilDrop);
-            // Preempted by the wakee, it runs the window once back on a core: the kernel's.
-            if (t.state === TaskState.Running) this.plan(a, window, Reacquire, reacquireAfterCheck);
-            else kernel.run(t, window, reacquireAfterCheck);
-            continue;
-          }
-        }
-      } else if (kind === FutexCompare) {
-        // futexCompare(t, 0): EAGAIN if the GIL was released meanwhile, else sleep.
-        c.syscalls.futex_wait++;
-        const ret = engine.cost(sys.futexWaitReturnNs);
-        if (sem.value !== 0) this.plan(a, ret, Retry, retryCas);
-        else {
-          sem.sleep(t, 0, ret);
+    try {
+      for (;;) {
+        if (resync) {
+          resync = false;
+          // The thread that ran: its next burst end, if any, is in the queue. The other: still
+          // held unless the step preempted it (off its core) or planned it again (queued anew).
+          this.hold(a, a.t);
+          if (b.kind !== None && b.t.state !== TaskState.Running) b.kind = None;
+          else this.hold(b, b.t);
           other = q.peekTime();
+          bulk = this.bulkRunning();
         }
-        continue;
-      } else if (kind === Retry) {
-        // retryCas: the compare-and-swap wins (back past the check it lost), or futex_wait again.
-        line = sem.touch(t);
-        if (sem.value !== 0) {
-          sem.value = 0;
-          r.owedNs += line;
-          sem.nwaiters--;
-          r.woken = false;
-          won = true;
-        } else if (r.woken) {
-          r.woken = false;
-          book.inVain(t);
+        if (a.kind === None || (b.kind !== None && (b.end < a.end || (b.end === a.end && b.seq < a.seq)))) {
+          const h = a;
+          a = b;
+          b = h;
         }
-      } else {
-        // reacquireAfterCheck, then sem_wait: the compare-and-swap, else futex_wait.
-        r.takeNext = checkDone;
-        if (sem.value === 0) {
-          r.phase = Phase.Take;
-          book.waiting(t);
+        if (a.kind === None || !(a.end < other) || !engine.mayFold(a.end)) break;
+        const t = a.t;
+        const r = a.r;
+        const kind = a.kind;
+        // What the queue would say is next, seen from this event: the other burst's end or the rest.
+        let horizon = b.kind !== None && b.end < other ? b.end : other;
+        // What the fold does itself: the four steps in their common form with no bulk running; while
+        // one runs, its end, and the old holder's return when it is the first waiter (it cuts the bulk).
+        let own = !bulk || kind === Bulk || (kind === Reacquire && b.kind !== None && b.t === gil.owner && sem.nwaiters === 0);
+        if (own) {
+          if (kind === Segment) own = gil._Py_Ticker - t.burst.ticks < 0;
+          else if (kind === Retry) own = sem.value === 0 || (r.takeNext === checkDone && r.checkNext === resumeAfterCheck);
+          else if (kind === Reacquire) own = r.checkNext === resumeAfterCheck;
+          else own = kind !== Other;
         }
-        line = sem.touch(t);
-        if (sem.value !== 0) {
-          sem.value = 0;
-          r.owedNs += line;
-          won = true;
-        } else if (++sem.nwaiters === 1 && bulk) {
-          // The first waiter: the holder's next check has somebody to wake, so its bulk is cut
-          // where it stands (the generic code plans the rest of its segment: hold that instead).
-          gil.quiet.cut(b.t, null);
-          bulk = false;
-          if (!this.hold(b, b.t)) b.kind = None;
-          horizon = b.kind !== None && b.end < other ? b.end : other;
-        }
-      }
-      if (won) {
-        // acquired, checkDone, resumeAfterCheck, afterCheck: a plain segment is folded; a bulk,
-        // a check due at once or the end of the loop are the generic code's.
-        gil.own(t);
-        r.claimCheckNext();
-        const work = t.work;
-        const n = work.ticksLeft <= 0 || gil._Py_Ticker < 0 ? -1 : gil.quiet.cyclesFor(t, horizon);
-        if (n > 0) {
-          // A bulk of quiet checks: the generic code plans it (asking the queue nothing); hold its end.
-          gil.quiet.startBulk(t, n);
-          this.hold(a, t);
-          bulk = true;
-          continue;
-        }
-        if (n < 0) {
-          // The end of the loop or a check due at once: the generic code's, as above.
+        const next = this.pop(t, a.end);
+        a.kind = None;
+        let won = false;
+        let line = 0;
+        // Inside one of the bulk holder's windows the old holder would see the GIL free: the generic code's.
+        if (own && bulk && kind === Reacquire && gil.quiet.windowOpen(b.t)) own = false;
+        if (!own) {
+          // Anything else: the generic continuation, told of the other thread's burst end.
           engine.held = b.kind !== None ? b.end : Infinity;
-          gil.afterCheck(t);
+          next(t);
           engine.held = Infinity;
           resync = true;
           continue;
         }
-        const until = gil._Py_Ticker + 1;
-        const k = until < work.ticksLeft ? until : work.ticksLeft;
-        this.plan(a, bursts.plan(t, k, k === until ? gil.checkOverheadNs() : 0, r.takeCarry()), Segment, segmentDone);
-        continue;
+        if (kind === Segment || kind === Bulk) {
+          // segmentDone (or bulkDone: a bulk's last segment ends at a check), then check(t, resumeAfterCheck).
+          if (kind === Segment) {
+            t.burst.active = false;
+            gil.commitTicks(t, t.burst.ticks);
+          } else {
+            gil.quiet.endBulk(t);
+            bulk = false;
+          }
+          c.checks++;
+          gil._Py_Ticker = gil.settings.checkInterval;
+          r.startCheck(resumeAfterCheck);
+          line = sem.touch(t);
+          if (sem.nwaiters === 0) {
+            r.owedNs += line;
+            r.takeNext = checkDone;
+            won = true;
+          } else {
+            const sleeper = sem.futexQueue.shift();
+            const window = line + kernel.futexWake(sleeper, t.core);
+            if (sleeper !== undefined) {
+              // The kernel's wake-up: the sleeper's burst end is queued now (and it may have
+              // preempted somebody). Hold it if it runs and the other slot is free.
+              if (b.kind !== None && b.t.state !== TaskState.Running) b.kind = None;
+              if (b.kind === None) this.hold(b, sleeper);
+              other = q.peekTime();
+              horizon = b.kind !== None && b.end < other ? b.end : other;
+            }
+            if (t.state === TaskState.Running && horizon > engine.now + window) {
+              r.carryNs += window;
+              r.takeNext = checkDone;
+              won = true;
+            } else {
+              sem.value = 1;
+              book.activity(t, Activity.GilDrop);
+              // Preempted by the wakee, it runs the window once back on a core: the kernel's.
+              if (t.state === TaskState.Running) this.plan(a, window, Reacquire, reacquireAfterCheck);
+              else kernel.run(t, window, reacquireAfterCheck);
+              continue;
+            }
+          }
+        } else if (kind === FutexCompare) {
+          if (this.compare(a, 0)) other = q.peekTime();
+          continue;
+        } else if (kind === Retry) {
+          // retryCas: the compare-and-swap wins (back past the check it lost), or futex_wait again.
+          line = sem.touch(t);
+          if (sem.value !== 0) {
+            sem.value = 0;
+            r.owedNs += line;
+            sem.nwaiters--;
+            r.woken = false;
+            won = true;
+          } else if (r.woken) {
+            r.woken = false;
+            book.inVain(t);
+          }
+        } else {
+          // reacquireAfterCheck, then sem_wait: the compare-and-swap, else futex_wait.
+          r.takeNext = checkDone;
+          if (sem.value === 0) {
+            r.phase = Phase.Take;
+            book.waiting(t);
+          }
+          line = sem.touch(t);
+          if (sem.value !== 0) {
+            sem.value = 0;
+            r.owedNs += line;
+            won = true;
+          } else if (++sem.nwaiters === 1 && bulk) {
+            // The first waiter: the holder's next check has somebody to wake, so its bulk is cut
+            // where it stands (the generic code plans the rest of its segment: hold that instead).
+            gil.quiet.cut(b.t, null);
+            bulk = false;
+            if (!this.hold(b, b.t)) b.kind = None;
+            horizon = b.kind !== None && b.end < other ? b.end : other;
+          }
+        }
+        if (won) {
+          // acquired, checkDone, resumeAfterCheck, afterCheck: a plain segment is folded; a bulk,
+          // a check due at once or the end of the loop are the generic code's.
+          gil.own(t);
+          r.claimCheckNext();
+          const work = t.work;
+          const n = work.ticksLeft <= 0 || gil._Py_Ticker < 0 ? -1 : gil.quiet.cyclesFor(t, horizon);
+          if (n > 0) {
+            // A bulk of quiet checks: the generic code plans it (asking the queue nothing); hold its end.
+            gil.quiet.startBulk(t, n);
+            this.hold(a, t);
+            bulk = true;
+            continue;
+          }
+          if (n < 0) {
+            // The end of the loop or a check due at once: the generic code's, as above.
+            engine.held = b.kind !== None ? b.end : Infinity;
+            gil.afterCheck(t);
+            engine.held = Infinity;
+            resync = true;
+            continue;
+          }
+          const until = gil._Py_Ticker + 1;
+          const k = until < work.ticksLeft ? until : work.ticksLeft;
+          this.plan(a, bursts.plan(t, k, k === until ? gil.checkOverheadNs() : 0, r.takeCarry()), Segment, segmentDone);
+          continue;
+        }
+        // futexWait(t, line): the entry, and the kernel's compare made ahead when nothing can come first.
+        book.activity(t, Activity.GilWait);
+        const entry = engine.cost(sys.futexWaitEntryNs) + line;
+        if (horizon <= engine.now + entry || !kernel.coreQueueEmpty(t)) {
+          this.plan(a, entry, FutexCompare, futexWaitInKernel);
+          continue;
+        }
+        if (this.compare(a, entry)) other = q.peekTime();
       }
-      // futexWait(t, line): the entry, and the kernel's compare made ahead when nothing can come first.
-      book.activity(t, Activity.GilWait);
-      const entry = engine.cost(sys.futexWaitEntryNs) + line;
-      if (horizon <= engine.now + entry || !kernel.coreQueueEmpty(t)) {
-        this.plan(a, entry, FutexCompare, futexWaitInKernel);
-        continue;
-      }
-      c.syscalls.futex_wait++;
-      const ret = engine.cost(sys.futexWaitReturnNs);
-      if (sem.value !== 0) {
-        this.plan(a, entry + ret, Retry, retryCas);
-        continue;
-      }
-      sem.sleep(t, entry, ret);
-      other = q.peekTime();
+    } finally {
+      this.folding = false;
     }
-    this.folding = false;
     // The burst ends still held go back to the queue, each in its place.
     if (a.kind !== None) kernel.rearm(a.t, a.seq);
     if (b.kind !== None) kernel.rearm(b.t, b.seq);
@@ -333,6 +322,23 @@ export class BattleFold {
     const g = this.gil;
     const n = t.next;
     h.kind = n === g.segmentDone ? Segment : n === g.sem.futexWaitInKernel ? FutexCompare : n === g.sem.retryCas ? Retry : n === g.reacquireAfterCheck ? Reacquire : n === g.quiet.bulkDone ? Bulk : Other;
+    return true;
+  }
+
+  /**
+   * futexCompare(t, entryLeft): the kernel compares the futex word; EAGAIN if the GIL was
+   * released meanwhile (a Retry planned in `h`), else the thread sleeps (true).
+   */
+  private compare(h: Held, entryLeft: number): boolean {
+    const { engine, profile } = this.ctx;
+    const sem = this.gil.sem;
+    engine.counters.syscalls.futex_wait++;
+    const ret = engine.cost(profile.syscalls.futexWaitReturnNs);
+    if (sem.value !== 0) {
+      this.plan(h, entryLeft + ret, Retry, sem.retryCas);
+      return false;
+    }
+    sem.sleep(h.t, entryLeft, ret);
     return true;
   }
 
