@@ -166,7 +166,7 @@ export class BattleFold {
         if (kind === Segment || kind === Bulk) {
           // segmentDone (or bulkDone: a bulk's last segment ends at a check), then check(t, resumeAfterCheck).
           if (kind === Segment) {
-            t.burst.active = false;
+            bursts.end(t);
             gil.commitTicks(t, t.burst.ticks);
           } else {
             gil.quiet.endBulk(t);
@@ -249,9 +249,8 @@ export class BattleFold {
           const work = t.work;
           const n = work.ticksLeft <= 0 || gil._Py_Ticker < 0 ? -1 : gil.quiet.cyclesFor(t, horizon);
           if (n > 0) {
-            // A bulk of quiet checks: the generic code plans it (asking the queue nothing); hold its end.
-            gil.quiet.startBulk(t, n);
-            this.hold(a, t);
+            // A bulk of quiet checks, planned by the bulk's own code.
+            this.plan(a, gil.quiet.planBulk(t, n), Bulk, gil.quiet.bulkDone);
             bulk = true;
             continue;
           }
@@ -263,9 +262,7 @@ export class BattleFold {
             resync = true;
             continue;
           }
-          const until = gil._Py_Ticker + 1;
-          const k = until < work.ticksLeft ? until : work.ticksLeft;
-          this.plan(a, bursts.plan(t, k, k === until ? gil.checkOverheadNs() : 0, r.takeCarry()), Segment, segmentDone);
+          this.plan(a, gil.planSegment(t), Segment, segmentDone);
           continue;
         }
         // futexWait(t, line): the entry, and the kernel's compare made ahead when nothing can come first.

@@ -168,10 +168,14 @@ export class Py2Gil implements GilPolicy {
       this.check(t, this.ctx.resumeAfterCheck);
       return;
     }
+    this.ctx.kernel.run(t, this.planSegment(t), this.segmentDone);
+  }
+
+  /** Plans `t`'s loop up to its next check (or its end) as one burst, paying what it carries and owes; returns its length in the kernel's whole ns, for `segmentDone` to end. */
+  planSegment(t: PyThread): number {
     const until = this.ticksUntilCheck();
     const k = until < t.work.ticksLeft ? until : t.work.ticksLeft;
-    const carry = this.rec(t).takeCarry();
-    this.ctx.bursts.start(t, k, k === until ? this.checkOverheadNs() : 0, carry, this.segmentDone);
+    return this.ctx.bursts.plan(t, k, k === until ? this.checkOverheadNs() : 0, this.rec(t).takeCarry());
   }
 
   /** The end of a segment's burst. */

@@ -39,13 +39,13 @@ export class QuietChecks {
   tryBulk(t: PyThread): boolean {
     const n = this.cyclesFor(t, this.ctx.engine.horizon());
     if (n === 0) return false;
-    this.startBulk(t, n);
+    this.ctx.kernel.run(t, this.planBulk(t, n), this.bulkDone);
     return true;
   }
 
-  /** Runs the next `n` check periods of `t` as a bulk (`n` from `cyclesFor`). */
-  startBulk(t: PyThread, n: number): void {
-    const { engine, kernel, bursts } = this.ctx;
+  /** Plans the next `n` check periods of `t` as a bulk (`n` from `cyclesFor`); returns its length in the kernel's whole ns, for `bulkDone` to end. */
+  planBulk(t: PyThread, n: number): number {
+    const { engine, bursts } = this.ctx;
     const r = this.gil.rec(t);
     const window = this.windowNs();
     const segment = this.gil.checkPeriodTicks() * t.work.nsPerTick + this.gil.checkOverheadNs();
@@ -59,7 +59,7 @@ export class QuietChecks {
       engine.say(t.id, `${t.name}: runs ${n} check periods in one go: its checks touch nobody${window > 0 ? ' (the waiter is awake: each costs a futex_wake, wakes nobody)' : ''}`);
     const ns = b.carryNs + n * b.segmentNs + (n - 1) * window;
     bursts.markLength(t, ns);
-    kernel.run(t, round(ns), this.bulkDone);
+    return round(ns);
   }
 
   /**
