@@ -95,7 +95,7 @@ export class BattleFold {
       this.cutShort(0);
       return;
     }
-    if (!engine.mayFold(q.peekTime())) return;
+    if (!engine.mayFold(q.timeOf(first))) return;
     const from = engine.events;
     // `a`: the burst that ends first (swapped at each turn), `b`: the other.
     let a = new Held(rival, gil);
