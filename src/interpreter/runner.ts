@@ -225,7 +225,7 @@ export class Runner {
     const { engine, kernel, profile } = this.host;
     const s = profile.syscalls;
     const c = engine.counters.syscalls;
-    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${syscallText(t, ins.code, ins.n, ins.socket, this.bufferBytes, this.host.gilOf(t).exists)}`);
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: ${syscallText(t, ins.code, ins.n, ins.socket, this.bufferBytes)}`);
     this.host.setActivity(t, ins.code === Ins.Sleep ? Activity.Sleep : Activity.Io);
     switch (ins.code) {
       case Ins.Sleep:
@@ -374,23 +374,22 @@ export class Runner {
   }
 }
 
-/** A system call in words, for the narration (`bufferBytes`: what a connection holds unread before a send blocks; `hasGil`: whether its process has a GIL to release). */
-function syscallText(t: PyThread, code: number, n: number, socket: string, bufferBytes: number, hasGil: boolean): string {
-  const gil = t.python && hasGil ? ' (the GIL released around it)' : '';
+/** A system call in words, for the narration (`bufferBytes`: what a connection holds unread before a send blocks). The GIL's release and re-take around it are said where they happen (io, ioDone). */
+function syscallText(t: PyThread, code: number, n: number, socket: string, bufferBytes: number): string {
   const end = t.ends.get(socket);
   switch (code) {
     case Ins.Sleep:
-      return `time.sleep(${n / 1e3} us)${gil}`;
+      return `time.sleep(${n / 1e3} us)`;
     case Ins.Accept:
-      return `accept on ${socket}${end?.connected ? '' : ': waits for the peer'}${gil}`;
+      return `accept on ${socket}${end?.connected ? '' : ': waits for the peer'}`;
     case Ins.Connect:
-      return `connect to ${socket}${gil}`;
+      return `connect to ${socket}`;
     case Ins.Recv:
-      return `recv on ${socket}${end !== undefined && end.inbox.length > 0 ? ': data is there' : ': blocks until data arrives'}${gil}`;
+      return `recv on ${socket}${end !== undefined && end.inbox.length > 0 ? ': data is there' : ': blocks until data arrives'}`;
     case Ins.Send:
-      return `send ${n >= 0 ? n : t.lastRecv} bytes on ${socket}${end !== undefined && end.queued >= bufferBytes ? `: ${end.queued.toLocaleString('en-US')} bytes unread fill the buffers, it blocks until the peer reads` : ''}${gil}`;
+      return `send ${n >= 0 ? n : t.lastRecv} bytes on ${socket}${end !== undefined && end.queued >= bufferBytes ? `: ${end.queued.toLocaleString('en-US')} bytes unread fill the buffers, it blocks until the peer reads` : ''}`;
     default:
-      return `close ${socket}${gil}`;
+      return `close ${socket}`;
   }
 }
 
