@@ -151,7 +151,7 @@ const rawHeaderSchema = z.looseObject({
   date: z.string(),
   machine: z.looseObject({ cpuModel: z.string().nullable(), cpus: z.number(), kernel: z.string() }),
   loadavg: z.looseObject({ start: z.array(z.number()).nullable() }),
-  interpreters: z.array(z.unknown()),
+  interpreters: z.array(z.looseObject({ path: z.string(), version: z.string().nullable(), freeThreaded: z.boolean(), problem: z.string().optional() })),
   runs: z.array(z.looseObject({ stdout: z.string() })),
 });
 

@@ -90,4 +90,15 @@ describe('gil-top calibrate --from-raw', () => {
     expect(oneLine(r.stderr), r.stderr).toBe(true);
     expect(r.stderr).toMatch(/^gil-top: .*partial\.raw\.json: date: is missing/);
   });
+
+  it('an interpreter entry that says nothing is one line too, not a TypeError in the fit', async () => {
+    const dir = tmp();
+    const bad = join(dir, 'bad.raw.json');
+    const full = JSON.parse(readFileSync(raw, 'utf8')) as Record<string, unknown>;
+    writeFileSync(bad, JSON.stringify({ ...full, interpreters: [{}] }));
+    const r = await cli('calibrate', '--from-raw', bad, '--out', join(dir, 'p.json'));
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr), r.stderr).toBe(true);
+    expect(r.stderr).toMatch(/^gil-top: .*bad\.raw\.json: interpreters\[0\]\.path: is missing/);
+  });
 });
