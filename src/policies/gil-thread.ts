@@ -71,7 +71,7 @@ export class GilThread {
   }
 
   /** The continuation for when the GIL is taken, handed over and cleared. */
-  claimTakeNext(): Next {
+  private claimTakeNext(): Next {
     const next = this.takeNext!;
     this.takeNext = null;
     return next;

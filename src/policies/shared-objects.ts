@@ -65,7 +65,7 @@ export class SharedObjects {
   }
 
   /** Threads touching `name` at once: those in a loop on it, at most one per online core. */
-  contenders(name: string): number {
+  private contenders(name: string): number {
     // A thread whose loop was abandoned (KeyboardInterrupt) or that ended is no longer one.
     let n = 0;
     for (const t of this.touchers.get(name) ?? []) if (t.work.shared === name && t.work.ticksLeft > 0) n++;
@@ -82,7 +82,7 @@ export class SharedObjects {
     let best: { object: string; threads: number; turnNs: number } | null = null;
     for (const name of this.touchers.keys()) {
       const c = this.contenders(name);
-      if (c > 0 && (best === null || c > best.threads)) best = { object: name, threads: c, turnNs: c < 2 ? 0 : c * this.profile.memory.cacheLineTransferNs };
+      if (c > 0 && (best === null || c > best.threads)) best = { object: name, threads: c, turnNs: this.turnNs(c) };
     }
     return best;
   }
@@ -92,7 +92,11 @@ export class SharedObjects {
     if (work.shared === '') return baseNs;
     const c = this.contenders(work.shared);
     if (c < 2) return baseNs;
-    const transfer = this.profile.memory.cacheLineTransferNs;
-    return Math.max(baseNs + transfer, c * transfer);
+    return Math.max(baseNs + this.profile.memory.cacheLineTransferNs, this.turnNs(c));
+  }
+
+  /** How often each of `c` threads touching one object at once gets its turn on it, ns: the line goes round them all (0 for one alone). */
+  private turnNs(c: number): number {
+    return c < 2 ? 0 : c * this.profile.memory.cacheLineTransferNs;
   }
 }
