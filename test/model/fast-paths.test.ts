@@ -77,6 +77,37 @@ describe('fast paths', () => {
     });
   }
 
+  // The signal storm: SIGINT pending while the main thread waits in join, the workers check at
+  // every tick (only the main thread may run the handler) until the join returns.
+  for (const preset of battles) {
+    it(`${preset.name}: the signal storm runs exactly as stepping does`, () => {
+      const p: Plan = { seed: 'storm', slices: [[10_000_000, Infinity], [4_000_000, Infinity], [1, 3], [3_000_000, 50_001], [6_000_000, Infinity]], actions: [null, { type: 'signal' }] };
+      expect(play(preset, p, true)).toBe(play(preset, p, false));
+    });
+  }
+
+  it('a main thread in the battle runs the signal handler at its next check, as stepping does', () => {
+    // No preset has the main thread fight a worker: the fold must leave its check to the generic code.
+    const base = listPresets().find((p) => p.name === 'py2-threads-2cores')!;
+    const loop = [{ op: 'loop' as const, kind: 'countdown' as const, iterations: 20_000_000 }];
+    const preset = { ...base, name: 'main-battles', threads: [{ name: 'main', main: true, program: loop }, { name: 'worker', program: loop }] };
+    for (const seed of ['1', '2', 'main']) {
+      const p: Plan = { seed, slices: [[10_000_000, Infinity], [3_000_000, Infinity], [20_000_000, 40_001], [200_000_000, Infinity]], actions: [null, { type: 'signal' }] };
+      expect(play(preset, p, true)).toBe(play(preset, p, false));
+    }
+  });
+
+  it('folds the signal storm of the two-core Python 2 battle', () => {
+    const preset = listPresets().find((p) => p.name === 'py2-threads-2cores')!;
+    const sim = new Simulation(configFor(preset));
+    sim.runUntil(10_000_000);
+    sim.apply({ type: 'signal' });
+    const [events, folded] = [sim.events, sim.foldedEvents];
+    sim.runUntil(20_000_000);
+    expect(sim.snapshot().processes[0]!.gil.pendingCalls).toBe(true);
+    expect((sim.foldedEvents - folded) / (sim.events - events)).toBeGreaterThan(0.5);
+  });
+
   it('folds most of the two-core Python 2 battle (the fast path is used, not only harmless)', () => {
     const preset = listPresets().find((p) => p.name === 'py2-threads-2cores')!;
     const folded = (fast: boolean): [number, number] => {

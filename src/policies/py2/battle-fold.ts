@@ -85,7 +85,7 @@ export class BattleFold {
     const gil = this.gil;
     // More than one thread waiting for the GIL: more than two fight, and somebody else's event
     // would soon cut the fold short.
-    if (engine.journal !== null || !gil.exists || gil.settings.pendingCalls || gil.sem.nwaiters > 1) return;
+    if (engine.journal !== null || !gil.exists || gil.sem.nwaiters > 1) return;
     const q = engine.queue;
     const rival = gil.rival ?? x;
     if (rival === x) return;
@@ -144,10 +144,11 @@ export class BattleFold {
         // one runs, its end, and the old holder's return when it is the first waiter (it cuts the bulk).
         let own = !bulk || kind === Bulk || (kind === Reacquire && b.kind !== None && b.t === gil.owner && sem.nwaiters === 0);
         if (own) {
-          if (kind === Segment) own = gil._Py_Ticker - t.burst.ticks < 0;
+          // A check by the main thread with a signal pending runs the handler: the generic code's.
+          if (kind === Segment) own = gil._Py_Ticker - t.burst.ticks < 0 && !(t.isMain && gil.pendingCalls);
           else if (kind === Retry) own = sem.value === 0 || (r.takeNext === checkDone && r.checkNext === resumeAfterCheck);
           else if (kind === Reacquire) own = r.checkNext === resumeAfterCheck;
-          else own = kind !== Other;
+          else own = kind !== Other && !(kind === Bulk && t.isMain && gil.pendingCalls);
         }
         const next = this.pop(t, a.end);
         a.kind = None;
@@ -173,7 +174,9 @@ export class BattleFold {
             bulk = false;
           }
           c.checks++;
-          gil._Py_Ticker = gil.settings.checkInterval;
+          // A signal pending: Py_MakePendingCalls returns at once off the main thread and the
+          // ticker goes to 0, a check at the very next tick (the storm while the main thread waits).
+          gil._Py_Ticker = gil.pendingCalls ? 0 : gil.settings.checkInterval;
           r.startCheck(resumeAfterCheck);
           line = sem.touch(t);
           if (sem.nwaiters === 0) {
