@@ -42,6 +42,11 @@ function signalLine(snap: Snapshot, p: ProcessSnapshot): Segment[] {
   return [{ text: 'PENDING: ', color: 'redBright' }, { text: 'main', color: colorOf(m.id), bold: true }, { text: ` ${doing}`, color: 'redBright' }];
 }
 
+/** `row`, or in its place the signal row while a signal is pending or the KeyboardInterrupt it raised runs `_shutdown`. */
+function orSignal(snap: Snapshot, p: ProcessSnapshot, row: GilLine): GilLine {
+  return p.gil.pendingCalls || p.interrupted ? { label: 'signal', value: signalLine(snap, p) } : row;
+}
+
 /** The priority GIL's classes: whether the holder is marked CPU-bound, and how many waiters are not (they preempt it). */
 function priorityLine(g: GilView): GilLine {
   const holder = g.holderCpuBound === null ? [{ text: 'nobody holds it' }] : [{ text: g.holderCpuBound ? 'CPU-bound' : 'I/O-bound', color: g.holderCpuBound ? 'yellow' : 'green', bold: true }];
@@ -80,16 +85,15 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
     .join('');
   const switches: GilLine = { label: 'switches', value: [{ text: `${fmtCount(switchRate(snap, base), 11)} /s`, bold: true }, { text: `  total ${fmtCount(snap.counters.gilSwitches)}` }] };
   if (p === undefined || p.gil.policy === 'free-threaded') {
+    const parallel: GilLine = { label: '', value: [{ text: 'threads run Python in parallel' }] };
     return [
       { label: 'GIL', value: [{ text: 'none (free-threaded)', bold: true }, { text: more }] },
-      { label: '', value: [{ text: 'threads run Python in parallel' }] },
+      p === undefined ? parallel : orSignal(snap, p, parallel),
       p?.gil.contended === undefined ? { label: '', value: [{ text: 'no ticker, no timed wait' }] } : sharedLine(p.gil.contended),
       switches,
     ];
   }
   const g = p.gil;
-  // A pending signal (or the KeyboardInterrupt it raised) takes the place of `row` (py3's forced drops, bfs's preempt flag).
-  const orSignal = (row: GilLine): GilLine => (g.pendingCalls || p.interrupted ? { label: 'signal', value: signalLine(snap, p) } : row);
   const holder: GilLine =
     more === ''
       ? {
@@ -121,7 +125,8 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
       holder,
       { label: 'slice left', value: left === null ? [{ text }] : [{ text }, { text: gauge(left / slice, Math.min(12, valueWidth - text.length)), color: 'yellow' }] },
       { label: 'deadline', value: [{ text: d === null ? 'nobody waits' : d < 0 ? `next expired ${fmtDuration(-d).trim()} ago` : `next in ${fmtDuration(d).trim()}` }, { text: ' (virtual)' }] },
-      orSignal({ label: 'preempt', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   forced ${fmtCount(snap.counters.forcedSwitches)}` }] }),
+      // A pending signal (or the KeyboardInterrupt it raised) takes the place of the preempt flag.
+      orSignal(snap, p, { label: 'preempt', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   forced ${fmtCount(snap.counters.forcedSwitches)}` }] }),
       switches,
     ];
   }
@@ -136,7 +141,8 @@ export function gilView(snap: Snapshot, base: Snapshot | undefined, width: numbe
     },
     { label: 'drop request', value: [g.dropRequest ? { text: 'SET', color: 'redBright', bold: true } : { text: 'clear' }, { text: `   switch_number ${g.switchNumber ?? '-'}` }] },
     ...(g.policy === 'priority' ? [priorityLine(g)] : []),
-    orSignal({ label: 'forced', value: [{ text: `${fmtCount(snap.counters.forcedSwitches, 11)} drops` }] }),
+    // A pending signal (or the KeyboardInterrupt it raised) takes the place of the forced drops.
+    orSignal(snap, p, { label: 'forced', value: [{ text: `${fmtCount(snap.counters.forcedSwitches, 11)} drops` }] }),
     switches,
   ];
 }

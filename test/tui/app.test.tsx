@@ -106,6 +106,19 @@ describe('the dashboard app, key by key', () => {
     expect(await press('k')).toContain('signal       PENDING: main runs it next');
   });
 
+  it('k under free threading: the GIL panel shows the pending signal, then the KeyboardInterrupt', async () => {
+    const { press } = await open({ preset: loadPreset('free-threaded-private') });
+    await press('m');
+    expect(await press('m')).toContain('threads run Python in parallel');
+    let s = await press('k');
+    // Four workers on four cores: the main thread waits for one before it can run the handler.
+    expect(s).toContain('signal       PENDING: main waits a core');
+    expect(s).not.toContain('threads run Python in parallel');
+    for (let i = 0; i < 20 && !s.includes('KeyboardInterrupt'); i++) s = await press('m');
+    // It raises KeyboardInterrupt, and _shutdown waits for the workers.
+    expect(s).toContain('signal       KeyboardInterrupt: in _shutdown');
+  });
+
   it('[ and ] zoom the timeline', async () => {
     const { press } = await open();
     expect(await press('[')).toContain('timeline, last 10 ms');
