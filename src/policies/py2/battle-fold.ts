@@ -351,10 +351,7 @@ export class BattleFold {
 
   /** The engine's and the kernel's side of running the burst end of `t` due at `time`; returns its continuation. */
   private pop(t: PyThread, time: number): Next {
-    const engine = this.ctx.engine;
-    engine.now = time;
-    engine.events++;
-    engine.folded++;
+    this.ctx.engine.runFolded(time);
     return this.ctx.kernel.burstOver(t)!;
   }
 }
