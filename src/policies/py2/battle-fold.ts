@@ -112,13 +112,22 @@ export class BattleFold {
     const c = engine.counters;
     const sys = profile.syscalls;
     const { segmentDone, reacquireAfterCheck, checkDone } = gil;
-    const { futexWaitInKernel } = sem;
+    const { futexWaitInKernel, retryCas } = sem;
     const resumeAfterCheck = this.ctx.resumeAfterCheck;
     // Set after the generic code ran a step: the two threads' bursts may have changed.
     let resync = false;
+    // The burst the step just done starts, planned at the top of the next turn (one call of
+    // `plan` for every step, which leaves V8 room to inline more of the loop's other calls).
+    let planKind = None;
+    let planNs = 0;
+    let planNext: Next = segmentDone;
     this.folding = true;
     try {
       for (;;) {
+        if (planKind !== None) {
+          this.plan(a, planNs, planKind, planNext);
+          planKind = None;
+        }
         if (resync) {
           resync = false;
           // The thread that ran: its next burst end, if any, is in the queue. The other: still
@@ -153,7 +162,6 @@ export class BattleFold {
         const next = this.pop(t, a.end);
         a.kind = None;
         let won = false;
-        let line = 0;
         // Inside one of the bulk holder's windows the old holder would see the GIL free: the generic code's.
         if (own && bulk && kind === Reacquire && gil.quiet.windowOpen(b.t)) own = false;
         if (!own) {
@@ -164,6 +172,10 @@ export class BattleFold {
           resync = true;
           continue;
         }
+        // Each step but the kernel's compare reads or writes the semaphore's word from the thread's
+        // core (sem_post's add, a compare-and-swap): the cache line comes over if it is elsewhere.
+        // Nothing before the step's own use of it looks at the line.
+        const line = kind === FutexCompare ? 0 : sem.touch(t);
         if (kind === Segment || kind === Bulk) {
           // segmentDone (or bulkDone: a bulk's last segment ends at a check), then check(t, resumeAfterCheck).
           if (kind === Segment) {
@@ -178,13 +190,13 @@ export class BattleFold {
           // ticker goes to 0, a check at the very next tick (the storm while the main thread waits).
           gil._Py_Ticker = gil.pendingCalls ? 0 : gil.settings.checkInterval;
           r.startCheck(resumeAfterCheck);
-          line = sem.touch(t);
           if (sem.nwaiters === 0) {
             r.owedNs += line;
             r.takeNext = checkDone;
             won = true;
           } else {
-            const sleeper = sem.futexQueue.shift();
+            // (Most checks find nobody asleep: the queue is not called then.)
+            const sleeper = sem.futexQueue.length > 0 ? sem.futexQueue.shift() : undefined;
             const window = line + kernel.futexWake(sleeper, t.core);
             if (sleeper !== undefined) {
               // The kernel's wake-up: the sleeper's burst end is queued now (and it may have
@@ -202,17 +214,18 @@ export class BattleFold {
               sem.value = 1;
               book.activity(t, Activity.GilDrop);
               // Preempted by the wakee, it runs the window once back on a core: the kernel's.
-              if (t.state === TaskState.Running) this.plan(a, window, Reacquire, reacquireAfterCheck);
-              else kernel.run(t, window, reacquireAfterCheck);
+              if (t.state === TaskState.Running) {
+                planNs = window;
+                planKind = Reacquire;
+                planNext = reacquireAfterCheck;
+              } else kernel.run(t, window, reacquireAfterCheck);
               continue;
             }
           }
         } else if (kind === FutexCompare) {
-          if (this.compare(a, 0)) other = q.peekTime();
-          continue;
+          // futexWaitInKernel: the kernel's compare, below, with nothing of the entry left.
         } else if (kind === Retry) {
           // retryCas: the compare-and-swap wins (back past the check it lost), or futex_wait again.
-          line = sem.touch(t);
           if (sem.value !== 0) {
             sem.value = 0;
             r.owedNs += line;
@@ -230,7 +243,6 @@ export class BattleFold {
             r.phase = Phase.Take;
             book.waiting(t);
           }
-          line = sem.touch(t);
           if (sem.value !== 0) {
             sem.value = 0;
             r.owedNs += line;
@@ -253,7 +265,9 @@ export class BattleFold {
           const n = work.ticksLeft <= 0 || gil._Py_Ticker < 0 ? -1 : gil.quiet.cyclesFor(t, horizon);
           if (n > 0) {
             // A bulk of quiet checks, planned by the bulk's own code.
-            this.plan(a, gil.quiet.planBulk(t, n), Bulk, gil.quiet.bulkDone);
+            planNs = gil.quiet.planBulk(t, n);
+            planKind = Bulk;
+            planNext = gil.quiet.bulkDone;
             bulk = true;
             continue;
           }
@@ -265,17 +279,34 @@ export class BattleFold {
             resync = true;
             continue;
           }
-          this.plan(a, gil.planSegment(t), Segment, segmentDone);
+          planNs = gil.planSegment(t);
+          planKind = Segment;
+          planNext = segmentDone;
           continue;
         }
-        // futexWait(t, line): the entry, and the kernel's compare made ahead when nothing can come first.
-        book.activity(t, Activity.GilWait);
-        const entry = engine.cost(sys.futexWaitEntryNs) + line;
-        if (horizon <= engine.now + entry || !kernel.coreQueueEmpty(t)) {
-          this.plan(a, entry, FutexCompare, futexWaitInKernel);
+        let entry = 0;
+        if (kind !== FutexCompare) {
+          // futexWait(t, line): the entry, and the kernel's compare made ahead when nothing can come first.
+          book.activity(t, Activity.GilWait);
+          entry = engine.cost(sys.futexWaitEntryNs) + line;
+          if (horizon <= engine.now + entry || !kernel.coreQueueEmpty(t)) {
+            planNs = entry;
+            planKind = FutexCompare;
+            planNext = futexWaitInKernel;
+            continue;
+          }
+        }
+        // futexCompare(t, entry): a value no longer 0 returns EAGAIN (the retry's burst), else the thread sleeps.
+        c.syscalls.futex_wait++;
+        const ret = engine.cost(sys.futexWaitReturnNs);
+        if (sem.value !== 0) {
+          planNs = entry + ret;
+          planKind = Retry;
+          planNext = retryCas;
           continue;
         }
-        if (this.compare(a, entry)) other = q.peekTime();
+        sem.sleep(t, entry, ret);
+        other = q.peekTime();
       }
     } finally {
       this.folding = false;
@@ -322,23 +353,6 @@ export class BattleFold {
     const g = this.gil;
     const n = t.next;
     h.kind = n === g.segmentDone ? Segment : n === g.sem.futexWaitInKernel ? FutexCompare : n === g.sem.retryCas ? Retry : n === g.reacquireAfterCheck ? Reacquire : n === g.quiet.bulkDone ? Bulk : Other;
-    return true;
-  }
-
-  /**
-   * futexCompare(t, entryLeft): the kernel compares the futex word; EAGAIN if the GIL was
-   * released meanwhile (a Retry planned in `h`), else the thread sleeps (true).
-   */
-  private compare(h: Held, entryLeft: number): boolean {
-    const { engine, profile } = this.ctx;
-    const sem = this.gil.sem;
-    engine.counters.syscalls.futex_wait++;
-    const ret = engine.cost(profile.syscalls.futexWaitReturnNs);
-    if (sem.value !== 0) {
-      this.plan(h, entryLeft + ret, Retry, sem.retryCas);
-      return false;
-    }
-    sem.sleep(h.t, entryLeft, ret);
     return true;
   }
 
