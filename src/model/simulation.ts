@@ -337,11 +337,15 @@ export class Simulation {
 
   /** Records a thread's view on the trace when it changes (nothing to do when tracing is off). */
   private observe(t: PyThread): void {
-    if (this.trace === null) return;
+    if (this.trace !== null) this.record(t, this.trace);
+  }
+
+  /** Puts `t`'s view on the trace if it changed since its last entry. */
+  private record(t: PyThread, trace: TraceBuffer): void {
     const v = viewOf(t);
     if (v === this.lastView[t.id]) return;
     this.lastView[t.id] = v;
-    this.trace.push(this.engine.now, t.id, v);
+    trace.push(this.engine.now, t.id, v);
   }
 
   /** Turns tracing on (a ring of `capacity` state changes) and records every thread's view now. */
