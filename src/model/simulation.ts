@@ -194,6 +194,11 @@ export class Simulation {
     return !this.finished && this.engine.queue.size === 0;
   }
 
+  /** Whether nothing more will happen unless the user acts: the run finished or is deadlocked. */
+  get over(): boolean {
+    return this.finished || this.engine.queue.size === 0;
+  }
+
   /** Instant of the last event run (with nothing left to happen, when the run stopped moving). */
   get lastEventAt(): number {
     return this.engine.lastEventAt;

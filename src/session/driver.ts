@@ -88,12 +88,13 @@ export class SessionDriver {
   /**
    * Runs the engine up to simulated instant `targetNs` (or until the run finishes or deadlocks,
    * or `maxEvents` events), sampling on the way. Returns the number of events processed. A
-   * deadlocked run's clock stops at the first sample instant after its last event: with nothing
-   * left to happen, running it on would only take samples (a dashboard flat out asks for hours).
+   * deadlocked run's clock stops at the end of the stretch its last event ran in (`targetNs` or the
+   * next sample instant, whichever comes first): with nothing left to happen, running it on would
+   * only take samples (a dashboard flat out asks for hours).
    */
   advanceTo(targetNs: number, maxEvents = Infinity): number {
     let done = 0;
-    while (!this.sim.finished && !this.sim.deadlocked && done < maxEvents) {
+    while (!this.sim.over && done < maxEvents) {
       const stop = Math.min(targetNs, this.nextSampleNs);
       done += this.sim.runUntil(stop, maxEvents - done);
       // Out of budget before every event at or before `stop` ran: no sample yet.
@@ -114,7 +115,7 @@ export class SessionDriver {
   /** Processes exactly one event (stepping while paused); returns false if nothing is left. */
   stepEvent(): boolean {
     // A deadlocked run has no event to step to (and no next event to take samples up to).
-    if (this.sim.finished || this.sim.deadlocked) return false;
+    if (this.sim.over) return false;
     // Take any sample due before that event, at its own instant, as advanceTo would.
     while (this.sim.nextEventTime() > this.nextSampleNs) this.advanceTo(this.nextSampleNs);
     const ok = this.sim.step();

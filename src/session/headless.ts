@@ -19,7 +19,7 @@ export function runHeadless(preset: Preset, overrides: Overrides = {}, budget?: 
   const start = performance.now();
   if (budget === undefined) sim.runUntil(headlessLimitNs);
   else
-    while (!sim.finished && !sim.deadlocked && sim.now < headlessLimitNs && !budget.expired()) {
+    while (!sim.over && sim.now < headlessLimitNs && !budget.expired()) {
       sim.runUntil(headlessLimitNs, sliceEvents);
       budget.tick(sim);
     }

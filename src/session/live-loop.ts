@@ -116,8 +116,7 @@ export class LiveLoop {
    */
   get over(): boolean {
     if (this.player !== null) return this.player.done;
-    const sim = this.driver.sim;
-    return sim.finished || sim.deadlocked;
+    return this.driver.sim.over;
   }
 
 

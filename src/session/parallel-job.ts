@@ -94,7 +94,7 @@ function runRecordingLatency(sim: Simulation, maxEvents: number): LatencySeries 
   let period = 1e6;
   let seen = 0;
   let events = 0;
-  while (!sim.finished && !sim.deadlocked && sim.now < headlessLimitNs && events < maxEvents) {
+  while (!sim.over && sim.now < headlessLimitNs && events < maxEvents) {
     const before = sim.now;
     events += sim.runUntil(Math.min(headlessLimitNs, sim.now + period), maxEvents - events);
     if (sim.now === before && sim.nextEventTime() > headlessLimitNs) break;

@@ -314,10 +314,10 @@ export async function recordHeadless(
   const budget = options.budget;
   const sim = driver.sim;
   try {
-    while (!sim.finished && !sim.deadlocked && sim.now < headlessLimitNs && budget?.expired() !== true) {
+    while (!sim.over && sim.now < headlessLimitNs && budget?.expired() !== true) {
       const until = performance.now() + sliceMs;
       // Slices end at sample instants, never in the middle of an instant's events.
-      while (!sim.finished && !sim.deadlocked && sim.now < headlessLimitNs && performance.now() < until) driver.advanceTo(Math.min(headlessLimitNs, sim.now + driver.sampleEveryNs));
+      while (!sim.over && sim.now < headlessLimitNs && performance.now() < until) driver.advanceTo(Math.min(headlessLimitNs, sim.now + driver.sampleEveryNs));
       recorder.flushIfDue();
       budget?.tick(sim);
       await new Promise((r) => setImmediate(r));
