@@ -272,7 +272,7 @@ export class EngineSession {
    */
   private announce(): void {
     const sim = this.driver.sim;
-    const state = this.player !== null ? 'running' : sim.finished ? 'finished' : sim.deadlocked ? 'deadlock' : 'running';
+    const state = this.liveState();
     if (state === this.announced) return;
     this.announced = state;
     if (state === 'deadlock') {
@@ -285,6 +285,12 @@ export class EngineSession {
         this.say(`run finished at ${at}; recording written to ${this.recording.file}`);
       } else this.say(`finished at ${at}: R again, p then R another policy, l another preset`);
     }
+  }
+
+  /** Where the live run stands (a playback counts as running: its own end is said apart). */
+  private liveState(): 'running' | 'finished' | 'deadlock' {
+    const sim = this.driver.sim;
+    return this.player !== null ? 'running' : sim.finished ? 'finished' : sim.deadlocked ? 'deadlock' : 'running';
   }
 
   /** The simulated instant the run finished (or now, while it runs). */
@@ -332,7 +338,7 @@ export class EngineSession {
       slices: this.slices,
       journal: this.journal === null ? { available: null, entries: [] } : { available: this.journal.ring !== null, entries: [...this.pendingLog, ...this.journal.take()].slice(-LOG_KEEP) },
       end: this.runEnd(),
-      deadlocked: this.player === null && this.driver.sim.deadlocked,
+      deadlocked: this.liveState() === 'deadlock',
     };
     this.pendingLog = [];
     this.engineMs = 0;
@@ -396,15 +402,17 @@ export class EngineSession {
         const ok = this.loop.stepEvent();
         const said = j.take();
         this.pendingLog = [...this.pendingLog, ...before, ...said].slice(-LOG_KEEP);
-        if (!ok) this.say(this.player === null && sim.deadlocked ? 'deadlocked: no event is left to step; R restarts' : 'nothing left to step: the run is over');
+        if (!ok) this.say(this.liveState() === 'deadlock' ? 'deadlocked: no event is left to step; R restarts' : 'nothing left to step: the run is over');
         else if (said.length > 0) this.say(`stepped: ${formatEntry(said[said.length - 1])}${said.length > 1 ? ` (+${said.length - 1} in the log)` : ''}`);
         else this.say(`stepped one event: now ${at()}, event ${sim.events}${j.ring !== null ? ' (nothing to narrate)' : ''}`);
         return;
       }
-      case 'stepMillisecond':
+      case 'stepMillisecond': {
         this.loop.stepMillisecond();
-        this.say(`stepped 1 ms: now ${at()}`);
+        // A deadlocked run's clock stays where it is: say so, not that it stepped (a finished run never gets here: deadOnFinishedRun).
+        this.say(this.liveState() === 'deadlock' ? 'deadlocked: the clock stays (nothing is left to happen); R restarts' : `stepped 1 ms: now ${at()}`);
         return;
+      }
       case 'faster':
       case 'slower': {
         const s = this.loop.stepSpeed(action === 'faster' ? 1 : -1);

@@ -65,5 +65,8 @@ describe('a deadlocked run in the live loop', () => {
     const s = await press('.');
     expect(s.split('\n').at(-2)).toBe('deadlocked: no event is left to step; R restarts');
     expect(sim.now).toBe(now);
+    // Nor does a millisecond step move it, or say it did.
+    expect((await press(',')).split('\n').at(-2)).toBe('deadlocked: the clock stays (nothing is left to happen); R restarts');
+    expect(sim.now).toBe(now);
   });
 });
