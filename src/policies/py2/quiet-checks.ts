@@ -180,8 +180,9 @@ export class QuietChecks {
       const left = Math.max(0, windowEnd - p);
       this.commit(t, j + 1, j + 1);
       if (onWindowEnd !== null) {
-        // Still inside sem_post's futex_wake, the GIL given up: the rest of the window, then its CAS.
-        r.checkNext = this.ctx.resumeAfterCheck;
+        // Still inside sem_post's futex_wake, the GIL given up: the rest of the window, then its CAS
+        // (the check it is in ends as the one a segment ends in: resumeAfterCheck).
+        r.startCheck(this.ctx.resumeAfterCheck);
         this.ctx.book.activity(t, Activity.GilDrop);
         this.ctx.bursts.end(t);
         this.ctx.kernel.replan(t, round(left), onWindowEnd);

@@ -3,7 +3,6 @@ import { Activity } from '../../interpreter/py-thread.js';
 import { WaitQueue } from '../../os/wait-queue.js';
 import type { Next, PolicyContext } from '../policy.js';
 import type { Py2Gil } from './gil.js';
-import { Phase } from './py2-thread.js';
 
 /**
  * The lock behind the Python 2 GIL: `PyThread_type_lock` is a POSIX semaphore on Linux (2.7's
@@ -62,7 +61,6 @@ export class Py2Semaphore {
     const o = this.gil.owner;
     if (o !== null && o !== t && this.gil.rec(o).bulk.cycles > 0) {
       // Won inside a bulk holder's window: the holder's own CAS at the end of it will fail.
-      this.gil.rec(o).phase = Phase.Check;
       this.gil.quiet.cut(o, this.gil.reacquireAfterCheck);
     }
     this.value = 0;
