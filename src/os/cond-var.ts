@@ -65,11 +65,11 @@ export class CondVar<T extends Task> {
   }
 
   /**
-   * `pthread_cond_signal` by `by`: wakes `which` (default: the waiter that has waited longest) if
-   * it waits. Returns the CPU it costs the caller (a `futex_wake` when it woke somebody; nothing
+   * `pthread_cond_signal` by `by`: wakes `which` (the policy's choice among the waiters; undefined:
+   * nobody) if it waits. Returns the CPU it costs the caller (a `futex_wake` when it woke somebody; nothing
    * when nobody waits), for the caller to burn.
    */
-  signal(by: T, which: T | undefined = this.waiters.first()): number {
+  signal(by: T, which: T | undefined): number {
     if (which === undefined || !this.waiters.remove(which)) return 0;
     this.signaled[which.id] = true;
     return this.kernel.futexWake(which, by.core);
