@@ -185,10 +185,7 @@ export class BattleFold {
             gil.quiet.endBulk(t);
             bulk = false;
           }
-          c.checks++;
-          // A signal pending: Py_MakePendingCalls returns at once off the main thread and the
-          // ticker goes to 0, a check at the very next tick (the storm while the main thread waits).
-          gil._Py_Ticker = gil.pendingCalls ? 0 : gil.settings.checkInterval;
+          gil.countCheck(t);
           r.startCheck(resumeAfterCheck);
           if (sem.nwaiters === 0) {
             r.owedNs += line;

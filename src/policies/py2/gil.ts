@@ -234,15 +234,11 @@ export class Py2Gil implements GilPolicy {
   /** The check: pending calls, then "give another thread a chance": sem_post, then sem_wait. */
   private check(t: PyThread, next: Next): void {
     const { engine, kernel, book } = this.ctx;
-    engine.counters.checks++;
-    this._Py_Ticker = this.settings.checkInterval;
+    this.countCheck(t);
     if (this.pendingCalls) {
-      // Py_MakePendingCalls only runs handlers on the main thread; elsewhere it returns at once
-      // and the ticker is set to 0, forcing a check at the very next tick.
       if (engine.journal !== null)
         engine.say(t.id, t.isMain ? `${t.name}: check: runs the pending signal handler (it is the main thread)` : `${t.name}: check: a signal is pending, but only the main thread may handle it: _Py_Ticker = 0, check again at the next tick`);
       if (t.isMain) this.ctx.runSignalHandler(t);
-      else this._Py_Ticker = 0;
     }
     if (!this.exists) {
       next(t);
@@ -273,6 +269,16 @@ export class Py2Gil implements GilPolicy {
     this.sem.value = 1;
     book.activity(t, Activity.GilDrop);
     kernel.run(t, window, this.reacquireAfterCheck);
+  }
+
+  /**
+   * A check by `t` begins: it is counted and `_Py_Ticker` starts over from the interval, or from 0
+   * with a signal pending off the main thread (Py_MakePendingCalls runs handlers only on the main
+   * thread; elsewhere it returns at once and the very next tick checks again).
+   */
+  countCheck(t: PyThread): void {
+    this.ctx.engine.counters.checks++;
+    this._Py_Ticker = this.pendingCalls && !t.isMain ? 0 : this.settings.checkInterval;
   }
 
   /** The holder's CAS at the end of a check that nobody could interfere with. */
