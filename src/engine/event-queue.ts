@@ -106,17 +106,12 @@ export class EventQueue {
 
   /** Time of the earliest event; `Infinity` when the queue is empty. */
   peekTime(): number {
-    const s = this.earliest();
+    const s = this.firstKey();
     return s < 0 ? Infinity : this.times[s];
   }
 
-  /** The key (or slot) of the earliest pending event, -1 when the queue is empty. */
+  /** The key (or one-off slot) of the earliest pending event (heap top, earliest hot event or far list head, by time then sequence), -1 when the queue is empty. */
   firstKey(): number {
-    return this.earliest();
-  }
-
-  /** The slot of the earliest pending event (heap top, earliest hot event or far list head, by time then sequence), -1 when none. */
-  private earliest(): number {
     let s = this.n > 0 ? this.heap[0] : -1;
     const h = this.hotFirst;
     if (h >= 0 && (s < 0 || this.before(h, s))) s = h;
@@ -213,7 +208,7 @@ export class EventQueue {
    * `popped*`; returns false when there is none (the queue is empty, or its earliest event is later).
    */
   pop(until = Infinity): boolean {
-    const s = this.earliest();
+    const s = this.firstKey();
     if (s < 0 || this.times[s] > until) return false;
     this.take(s);
     const p = this.pos[s];
