@@ -145,14 +145,14 @@ function refit(o: CalibrateOptions, base: { file: ProfileFile; name: string }): 
   return fitAndWrite(o, base, raw);
 }
 
-/** What a refit reads of a raw output besides its runs' records (describe's facts), checked so that a wrong file is one line, not a crash. */
+/** What a refit reads of a raw output (describe's facts, and what the fits read of each run), checked so that a wrong file is one line, not a crash. */
 const rawHeaderSchema = z.looseObject({
   tool: z.string(),
   date: z.string(),
   machine: z.looseObject({ cpuModel: z.string().nullable(), cpus: z.number(), kernel: z.string() }),
   loadavg: z.looseObject({ start: z.array(z.number()).nullable() }),
   interpreters: z.array(z.looseObject({ path: z.string(), version: z.string().nullable(), freeThreaded: z.boolean(), problem: z.string().optional() })),
-  runs: z.array(z.looseObject({ stdout: z.string() })),
+  runs: z.array(z.looseObject({ probe: z.string(), python: z.string(), params: z.record(z.string(), z.unknown()), stdout: z.string() })),
 });
 
 function machineOf(runs: ProbeRun[]): { cpuModel: string | null; kernel: string } {

@@ -101,4 +101,16 @@ describe('gil-top calibrate --from-raw', () => {
     expect(oneLine(r.stderr), r.stderr).toBe(true);
     expect(r.stderr).toMatch(/^gil-top: .*bad\.raw\.json: interpreters\[0\]\.path: is missing/);
   });
+
+  it('a probe run without its parameters is one line too, not a TypeError in the fit', async () => {
+    const dir = tmp();
+    const bad = join(dir, 'noparams.raw.json');
+    const full = JSON.parse(readFileSync(raw, 'utf8')) as { runs: Record<string, unknown>[] };
+    const runs = full.runs.map((run, i) => (i === 0 ? { ...run, params: undefined } : run));
+    writeFileSync(bad, JSON.stringify({ ...full, runs }));
+    const r = await cli('calibrate', '--from-raw', bad, '--out', join(dir, 'p.json'));
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr), r.stderr).toBe(true);
+    expect(r.stderr).toMatch(/^gil-top: .*noparams\.raw\.json: runs\[0\]\.params: is missing/);
+  });
 });
