@@ -12,10 +12,9 @@ import { headlessLimitNs } from '../src/session/headless.js';
 import { runJobsWithProgress } from '../src/session/parallel-progress.js';
 import { defaultConcurrency } from '../src/session/parallel.js';
 import { benchRecording } from './recording.js';
-import { benchScale } from './scale.js';
+import { benchScale, cpuSeconds } from './scale.js';
 import { benchUi } from './ui.js';
 
-const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 /** Seconds with three decimals, or two significant digits below 10 ms. */
 const secs = (x: number) => (x >= 0.01 ? x.toFixed(3) : x.toPrecision(2));
 

@@ -83,7 +83,7 @@ const runs = 5;
 // The first two runs are slower while the compiler settles (about 125 against 85 ns an event here).
 const perEvent = (fast: boolean) =>
   median(
-    Array.from({ length: 5 }, () => {
+    Array.from({ length: runs }, () => {
       const sim = new Simulation(configFor(loadPreset(preset)));
       sim.fastPaths = fast;
       return cpuNs(() => {
@@ -92,7 +92,7 @@ const perEvent = (fast: boolean) =>
       });
     }).slice(2),
   );
-console.log(`${preset}: ${perEvent(true).toFixed(1)} ns per event (median of 3 runs, after 2 to warm up), ${perEvent(false).toFixed(1)} stepping (the battle fold off)`);
+console.log(`${preset}: ${perEvent(true).toFixed(1)} ns per event (median of ${runs} runs, the first two slower while the compiler settles), ${perEvent(false).toFixed(1)} stepping (the battle fold off)`);
 // The floor's own handlers run after the preset: ahead of it they would make the engine's
 // handler call polymorphic and the preset slower than it is.
 console.log(`engine floor (pop, handler, schedule), ns per event: ${median(Array.from({ length: runs }, () => floor(false))).toFixed(1)}`);

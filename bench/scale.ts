@@ -17,7 +17,8 @@ export function scalePreset(policy: 'py2' | 'py3', cores: number, threads: numbe
   return { ...base, name: `scale-${cores}x${threads}-${policy}`, title: `${cores} cores, ${threads} CPU-bound threads`, policy, cores, threads: ts };
 }
 
-const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+/** CPU seconds of a `process.cpuUsage` difference. */
+export const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
 /**
  * Events per wall second and per CPU second over `events` events, once half as many have run

@@ -49,7 +49,10 @@ class FakeKeyboard extends EventEmitter {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The median, NaN of nothing (a case that drew no frame prints NaN rather than failing the bench). */
 const medianOrNaN = (a: number[]) => (a.length === 0 ? NaN : median(a));
-const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))];
+/** The nearest-rank percentile `p`, NaN of nothing (as medianOrNaN). */
+const pct = (a: number[], p: number) => (a.length === 0 ? NaN : [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))]);
+/** The largest, NaN of nothing (as medianOrNaN). */
+const maxOrNaN = (a: number[]) => (a.length === 0 ? NaN : Math.max(...a));
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
@@ -230,7 +233,7 @@ async function benchCase(c: UiCase): Promise<{ name: string; value: string }[]> 
     { name: `${l}: main thread CPU per frame (React, layout, output, view model), mean`, value: perThread.main > 0 ? ms((perThread.main * 1000) / frames) : `${ms(elu.active / frames)} (wall)` },
     { name: `${l}: Ink output per frame, median`, value: ms(medianOrNaN(renderMs)) },
     { name: `${l}: view model per frame (timeline, rows), median`, value: ms(medianOrNaN(viewMs)) },
-    { name: `${l}: key-to-frame flat out, median / p95 / max`, value: `${ms(medianOrNaN(latencies))} / ${ms(pct(latencies, 0.95))} / ${ms(Math.max(...latencies))}` },
+    { name: `${l}: key-to-frame flat out, median / p95 / max`, value: `${ms(medianOrNaN(latencies))} / ${ms(pct(latencies, 0.95))} / ${ms(maxOrNaN(latencies))}` },
     { name: `${l}: of that, key to the engine's answer, median / p95`, value: `${ms(medianOrNaN(engineLatencies))} / ${ms(pct(engineLatencies, 0.95))}` },
     { name: `${l}: key presses not shown within 2 s (of 30)`, value: String(lost) },
     { name: `${l}: engine (worker) slices, mean / busy share of wall time`, value: `${ms(engineMs / Math.max(1, slices))} / ${(engineBusy * 100).toFixed(0)}%` },
