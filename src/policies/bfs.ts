@@ -265,7 +265,7 @@ export class BfsGil implements GilPolicy {
     const previous = this.last_holder;
     this.owner = t;
     this.last_holder = t;
-    if (engine.journal !== null) engine.say(t.id, `${t.name}: takes the GIL (slice left ${(r.slice / 1e6).toFixed(3)} ms)${w !== null ? `, signals ${w.name} waiting for the switch` : ''}`);
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: takes the GIL (slice left ${ms(r.slice)} ms)${w !== null ? `, signals ${w.name} waiting for the switch` : ''}`);
     const next = r.endTake(book, previous);
     cost += this.mutex.unlock(t);
     kernel.run(t, cost, next);

@@ -118,7 +118,7 @@ export class Py3Gil implements GilPolicy {
       return;
     }
     const { engine } = this.ctx;
-    if (engine.journal !== null) engine.say(t.id, `${t.name}: take_gil: ${this.owner?.name ?? 'another thread'} holds the GIL: waits on cond for up to ${this.interval / 1e3} us`);
+    if (engine.journal !== null) engine.say(t.id, `${t.name}: take_gil: ${this.owner!.name} holds the GIL: waits on cond for up to ${this.interval / 1e3} us`);
     this.timedWait(t);
   };
 
@@ -150,10 +150,10 @@ export class Py3Gil implements GilPolicy {
     if (this.locked) {
       // Signalled, but somebody else took the GIL first: a wake-up in vain.
       if (!timed_out) {
-        if (engine.journal !== null) engine.say(t.id, `${t.name}: signalled, but ${this.owner?.name ?? 'another thread'} took the GIL first: woken in vain`);
+        if (engine.journal !== null) engine.say(t.id, `${t.name}: signalled, but ${this.owner!.name} took the GIL first: woken in vain`);
         this.ctx.book.inVain(t);
       } else if (engine.journal !== null && this.switch_number !== r.savedSwitch) engine.say(t.id, `${t.name}: timed out, but the GIL changed hands meanwhile: no drop request, waits again`);
-      else if (engine.journal !== null) engine.say(t.id, `${t.name}: ${this.owner?.name ?? 'another thread'} still holds the GIL: waits again`);
+      else if (engine.journal !== null) engine.say(t.id, `${t.name}: ${this.owner!.name} still holds the GIL: waits again`);
       this.timedWait(t);
       return;
     }
