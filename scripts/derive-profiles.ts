@@ -83,8 +83,8 @@ function derive(name: string, speed: { published: number; source: string }, inte
       to.why = `rule (scripts/derive-profiles.ts): the latency of an idle core is set by its idle states and the hypervisor, not by CPU speed, and nothing is known of this machine's: epyc-vm's measured ${v.value} ns`;
     }
   for (const [kind, byInterp] of Object.entries(p.interpreter.nsPerIteration)) {
+    if (kind === 'countdown') continue; // published
     for (const i of Object.keys(byInterp ?? {})) {
-      if (kind === 'countdown') continue; // published
       const to = leaf(p, `interpreter.nsPerIteration.${kind}.${i}`);
       const v = leaf(vm, `interpreter.nsPerIteration.${kind}.${i}`);
       const c = leaf(vm, `interpreter.nsPerIteration.countdown.${i}`).value;
