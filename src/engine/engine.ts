@@ -140,5 +140,4 @@ export class Engine {
   mayFold(time: number): boolean {
     return !this.halted && time <= this.foldUntil && this.events < this.foldStop;
   }
-
 }

@@ -571,7 +571,6 @@ export class Kernel<T extends Task = Task> {
     this.armSlice(core);
     return remote;
   }
-
 }
 
 /** Where an idle core is (see `Kernel.idlePhase`). */

@@ -86,7 +86,6 @@ export class QuietChecks {
     return n < 2 ? 0 : n;
   }
 
-
   /** The bulk ran to its end, which is a check point: count its quiet checks, then do that check. */
   readonly bulkDone = (t: PyThread): void => {
     this.endBulk(t);
