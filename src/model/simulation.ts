@@ -239,6 +239,10 @@ export class Simulation {
    * Whether mechanisms may run stretches of events themselves (the Python 2 battle fold): on by
    * default; the results are the same either way, event for event (tests run both).
    */
+  get fastPaths(): boolean {
+    return this.engine.fastPaths;
+  }
+
   set fastPaths(on: boolean) {
     this.engine.fastPaths = on;
   }
