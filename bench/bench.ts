@@ -13,6 +13,7 @@ import { runJobsWithProgress } from '../src/session/parallel-progress.js';
 import { defaultConcurrency } from '../src/session/parallel.js';
 import { benchRecording } from './recording.js';
 import { benchScale, cpuSeconds } from './scale.js';
+import { speedTarget } from './targets.js';
 import { benchUi } from './ui.js';
 
 /** Seconds with three decimals, or two significant digits below 10 ms. */
@@ -71,11 +72,11 @@ const presetRows = presets.map((p, i) => {
   const sim = rs[0].summary.simulatedSeconds;
   const pub = p.expected?.seconds;
   const per = cpu ?? wall;
-  const fromPaper = pub !== undefined && /^(article|Beazley)/.test(p.source ?? '');
-  const [factor, target] = fromPaper ? [pub / per, 100] : [sim / per, 30];
+  const target = speedTarget(p, sim);
+  const factor = target.seconds / per;
   // Rounded down, so that a factor just short of its target never reads as the target.
   const cell = (x: number) => (Number.isFinite(x) ? `${Math.floor(x)}x` : '-');
-  return [p.name, sim.toFixed(3), secs(wall), cpu === null ? '-' : secs(cpu), cell(sim / per), String(pub ?? '-'), pub === undefined ? '-' : cell(pub / per), `${target}x ${fromPaper ? 'published' : 'simulated'}${factor >= target ? '' : ' (missed)'}`];
+  return [p.name, sim.toFixed(3), secs(wall), cpu === null ? '-' : secs(cpu), cell(sim / per), String(pub ?? '-'), pub === undefined ? '-' : cell(pub / per), `${target.factor}x ${target.against}${factor >= target.factor ? '' : ' (missed)'}`];
 });
 process.stdout.write(markdownTable(['preset', 'simulated s', 'wall s', 'CPU s', 'simulated / CPU', 'published s', 'published / CPU', 'target'], presetRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
 

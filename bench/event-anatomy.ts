@@ -6,14 +6,18 @@
  * around each, its own cost taken off: the figures are a little high, their order is what counts).
  * An event costs less where the Python 2 battle fold runs it (battle-fold.ts): the preset's cost
  * per event is given both ways; the kinds are timed stepping, one event through the queue at a time.
+ * Beside them, what issue 11's speed target leaves for one of the preset's events, and the least
+ * any exact replay of it does: two burst ends taken in turn with the preset's random draws, and
+ * nothing of the model (see `skeleton`).
  */
 import { createCounters } from '../src/engine/counters.js';
 import { Engine } from '../src/engine/engine.js';
 import { Rng } from '../src/engine/rng.js';
 import { median } from '../src/calibrate/stats.js';
-import { configFor, loadPreset } from '../src/config/load.js';
+import { configFor, loadPreset, type Preset } from '../src/config/load.js';
 import { Simulation } from '../src/model/simulation.js';
 import { Kernel } from '../src/os/kernel.js';
+import { speedTarget } from './targets.js';
 
 const cpuNs = (f: () => number): number => {
   const c0 = process.cpuUsage();
@@ -41,6 +45,54 @@ function jitteredCost(): number {
   });
   if (acc <= 0) throw new Error('unreachable');
   return ns;
+}
+
+/** How many random draws `preset`'s run makes, and its events and simulated seconds. */
+function draws(preset: Preset): { draws: number; events: number; seconds: number } {
+  const proto = Rng.prototype;
+  const original = proto.cost;
+  let n = 0;
+  proto.cost = function (this: Rng, ns: number) {
+    if (ns > 0 && this.jitter !== 0) n++;
+    return original.call(this, ns);
+  };
+  try {
+    const sim = new Simulation(configFor(preset));
+    sim.runUntil(3600e9);
+    return { draws: n, events: sim.events, seconds: sim.now / 1e9 };
+  } finally {
+    proto.cost = original;
+  }
+}
+
+/**
+ * The least an exact replay of a two-thread battle does per event, with no queue and no books:
+ * take the earlier of two burst ends, count it, draw its jittered length (`perEvent` draws an
+ * event, spread evenly; none when 0) and move the clock. Nothing else of the model: no
+ * semaphore, GIL, kernel accounting, counters beyond the events, or trace.
+ */
+function skeleton(perEvent: number, events: number): number {
+  const r = new Rng('1', 0.25);
+  return cpuNs(() => {
+    let a = 0;
+    let b = 500;
+    let now = 0;
+    let owed = 0;
+    for (let n = 0; n < events; n++) {
+      owed += perEvent;
+      const draw = owed >= 1;
+      if (draw) owed -= 1;
+      if (a <= b) {
+        now = a;
+        a = now + (draw ? r.cost(2000) : 2000);
+      } else {
+        now = b;
+        b = now + (draw ? r.cost(2100) : 2100);
+      }
+    }
+    if (now <= 0) throw new Error('unreachable');
+    return events;
+  });
 }
 
 /** Each kind of burst end of `preset` (named by its continuation), timed one by one. */
@@ -98,5 +150,16 @@ console.log(`${preset}: ${perEvent(true).toFixed(1)} ns per event (median of ${r
 console.log(`engine floor (pop, handler, schedule), ns per event: ${median(Array.from({ length: runs }, () => floor(false))).toFixed(1)}`);
 console.log(`the same with a jittered cost drawn, ns per event: ${median(Array.from({ length: runs }, () => floor(true))).toFixed(1)}`);
 console.log(`a jittered cost alone, ns: ${median(Array.from({ length: runs }, jitteredCost)).toFixed(1)}`);
+// What the speed target leaves for an event of this preset, against the least any exact replay does.
+const counted = draws(loadPreset(preset));
+const target = speedTarget(loadPreset(preset), counted.seconds);
+const budget = ((target.seconds / target.factor) * 1e9) / counted.events;
+const perDraw = counted.draws / counted.events;
+console.log(
+  `target ${target.factor}x its ${target.against} ${target.seconds} s: ${budget.toFixed(1)} ns per event for its ${counted.events.toLocaleString('en-US')} events (${(1e3 / budget).toFixed(1)} M a CPU second)`,
+);
+console.log(
+  `the least an exact replay does (two burst ends in turn, ${perDraw.toFixed(2)} draws an event, no queue, no books), ns per event: ${median(Array.from({ length: runs }, () => skeleton(perDraw, counted.events))).toFixed(1)}; without the draws: ${median(Array.from({ length: runs }, () => skeleton(0, counted.events))).toFixed(1)}`,
+);
 console.log('kind of event (continuation)   events      ns each, timed one by one');
 for (const k of kinds(preset).filter((k) => k.count > 100)) console.log(`${k.kind.padEnd(30)} ${String(k.count).padStart(9)} ${k.ns.toFixed(1).padStart(10)}`);
