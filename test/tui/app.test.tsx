@@ -152,6 +152,24 @@ describe('the dashboard app, key by key', () => {
     expect(s.split('\n')[0]).toContain('1 core ');
   });
 
+  it('keys that arrive in one read each count, an Enter among them too', async () => {
+    // A terminal hands over what was typed since its last read in one piece ("k" and Enter typed
+    // fast, or sent by tmux): the Enter must load the preset the k moved to.
+    const { press, controller } = await open();
+    await press('l');
+    const s = await press('k\r');
+    expect(controller.preset.name).toBe('py2-threads-1core');
+    expect(s).not.toContain('Pick a preset');
+    // Moves, then Esc cancels: nothing loaded.
+    await press('l');
+    expect(await press('jj\x1b')).not.toContain('Pick a preset');
+    expect(controller.preset.name).toBe('py2-threads-1core');
+    // Two moves and Enter: the preset two down from it.
+    await press('l');
+    await press('jj\r');
+    expect(controller.preset.name).toBe('py36-sequential');
+  });
+
   it('? and h show the help from the keymap; Esc and ? close it', async () => {
     const { press } = await open();
     let s = await press('?');

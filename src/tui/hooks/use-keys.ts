@@ -18,13 +18,26 @@ export function useKeys(controller: DashboardController, redraw: () => void): vo
     if (controller.quitRequested) exit();
     else if (changed) redraw();
   };
+  // Ink's own stream of input, one piece per read (with escape sequences split off).
+  const { internal_eventEmitter: events } = useStdin() as ReturnType<typeof useStdin> & { internal_eventEmitter?: NodeJS.EventEmitter };
   useInput((input, key) => {
-    // Keys typed faster than a read arrive together ("---"): each counts.
-    const inputs = !key.ctrl && !key.meta && input.length > 1 ? [...input] : [input];
-    press(inputs.map((ch) => ({ input: ch, ctrl: key.ctrl, escape: key.escape, return: key.return, upArrow: key.upArrow, downArrow: key.downArrow, pageUp: key.pageUp, pageDown: key.pageDown })));
+    // Keys typed faster than a read arrive together ("---", "k" and Enter): each counts. Ink
+    // hands such a run over in one piece, so each character goes through Ink's own parsing again,
+    // one at a time: an Enter, a Tab or a Backspace among them reads as one.
+    if (!key.ctrl && !key.meta && input.length > 1) {
+      if (events === undefined) {
+        press([...input].map((ch) => ({ input: ch })));
+        return;
+      }
+      for (const ch of input) {
+        if (controller.quitRequested) break;
+        events.emit('input', ch);
+      }
+      return;
+    }
+    press([{ input, ctrl: key.ctrl, escape: key.escape, return: key.return, upArrow: key.upArrow, downArrow: key.downArrow, pageUp: key.pageUp, pageDown: key.pageDown }]);
   });
   // Ink reports F1 and F10 with no name (an empty input), so they are read from the raw input.
-  const { internal_eventEmitter: events } = useStdin() as ReturnType<typeof useStdin> & { internal_eventEmitter?: NodeJS.EventEmitter };
   useEffect(() => {
     const onInput = (data: string) => {
       const f = functionKeys[data];
