@@ -59,7 +59,7 @@ function draws(preset: Preset): { draws: number; events: number; seconds: number
   try {
     const sim = new Simulation(configFor(preset));
     sim.runUntil(3600e9);
-    return { draws: n, events: sim.events, seconds: sim.now / 1e9 };
+    return { draws: n, events: sim.events, seconds: sim.finishedAt / 1e9 };
   } finally {
     proto.cost = original;
   }
@@ -156,7 +156,7 @@ const target = speedTarget(loadPreset(preset), counted.seconds);
 const budget = ((target.seconds / target.factor) * 1e9) / counted.events;
 const perDraw = counted.draws / counted.events;
 console.log(
-  `target ${target.factor}x its ${target.against} ${target.seconds} s: ${budget.toFixed(1)} ns per event for its ${counted.events.toLocaleString('en-US')} events (${(1e3 / budget).toFixed(1)} M a CPU second)`,
+  `target ${target.factor}x its ${target.against} ${Number(target.seconds.toFixed(3))} s: ${budget.toFixed(1)} ns per event for its ${counted.events.toLocaleString('en-US')} events (${(1e3 / budget).toFixed(1)} M a CPU second)`,
 );
 console.log(
   `the least an exact replay does (two burst ends in turn, ${perDraw.toFixed(2)} draws an event, no queue, no books), ns per event: ${median(Array.from({ length: runs }, () => skeleton(perDraw, counted.events))).toFixed(1)}; without the draws: ${median(Array.from({ length: runs }, () => skeleton(0, counted.events))).toFixed(1)}`,
