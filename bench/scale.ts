@@ -39,6 +39,26 @@ function rate(p: Preset, events: number, fastPaths = true): { wall: number; cpu:
 }
 
 /**
+ * Why 256 x 1000 under py2 steps where 2 x 2 folds: the battle kernel runs two threads, the holder
+ * and one waiter, while at 256 x 1000 the holder's checks wake a sleeper each, faster than they
+ * fall asleep again. Means over `samples` snapshots, `every` events apart, once the start-up is
+ * over: threads on a core, and threads in sem_wait (asleep or not).
+ */
+export function py2Crowd(samples = 200, every = 5000): { onCore: number; inSemWait: number } {
+  const sim = new Simulation(configFor(scalePreset('py2', 256, 1000)));
+  sim.runUntil(Infinity, 1e6);
+  let onCore = 0;
+  let inSemWait = 0;
+  for (let i = 0; i < samples; i++) {
+    sim.runUntil(Infinity, every);
+    const s = sim.snapshot();
+    onCore += s.threads.filter((t) => t.core >= 0).length;
+    inSemWait += s.processes[0].gil.nwaiters ?? 0;
+  }
+  return { onCore: onCore / samples, inSemWait: inSemWait / samples };
+}
+
+/**
  * Median events per wall and per CPU second of each case, and the large case's ratio to the
  * small one, per policy (the ratio by CPU time holds up on a loaded machine, where wall time does
  * not). Under py2 the small case is a two-thread battle, which the battle fold runs: its ratio is
@@ -64,6 +84,10 @@ export function benchScale(runs: number, events = 2e6): { name: string; value: s
       name: `${policy}: 256 cores x 1000 threads, events per wall / CPU second (ratio to 2 x 2 by CPU time; target 0.5)`,
       value: `${m(lw)} / ${m(lc)} (${ratio.toFixed(2)}${ratio >= 0.5 ? '' : ', missed'}${stepped})`,
     });
+    if (policy === 'py2') {
+      const crowd = py2Crowd();
+      rows.push({ name: `${policy}: 256 cores x 1000 threads, threads on a core / in sem_wait, mean of 200 snapshots`, value: `${crowd.onCore.toFixed(1)} / ${crowd.inSemWait.toFixed(1)}` });
+    }
   }
   return rows;
 }
