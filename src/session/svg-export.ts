@@ -24,12 +24,18 @@ const states: { view: number; color: string; label: string }[] = [
   { view: ThreadView.Run, color: '#2ca02c', label: 'running (with the GIL under py2/py3)' },
   { view: ThreadView.Spin, color: '#e6b800', label: 'on CPU in GIL code' },
   { view: ThreadView.Wait, color: '#d62728', label: 'waiting for the GIL' },
-  { view: ThreadView.Vain, color: '#ff9896', label: 'woken in vain' },
   { view: ThreadView.Ready, color: '#c7c7c7', label: 'runnable, off-CPU' },
   { view: ThreadView.Io, color: '#1f77b4', label: 'blocked in I/O' },
   { view: ThreadView.Sys, color: '#9ecae1', label: 'in an I/O syscall' },
 ];
 const colorOf = new Map(states.map((s) => [s.view, s.color]));
+/**
+ * A wake-up in vain is an instant, not a state: a mark on top of the strip where one happened,
+ * over what the thread did most there. (Drawn in the strip's place, as the dashboard's one glyph
+ * a cell must, it would cover a zoomed-out strip: a battle makes a thousand a second, one in
+ * nearly every pixel's few milliseconds.)
+ */
+const VAIN = { color: '#7f0000', label: 'woken in vain (a mark where it happened)', height: 5 };
 
 const WIDTH = 1200;
 const LEFT = 120;
@@ -100,7 +106,8 @@ export function sessionSvg(session: SessionFile, range: SvgRange = {}, budget?: 
   const shownTo = Math.min(toNs, sim.now);
   // One holder per GIL in a column, unless the policy at the end of the range has none.
   const groups = sim.policy === 'free-threaded' ? [] : threads.map((t) => (t.python ? [...new Set(threads.map((x) => x.process))].indexOf(t.process) : -1));
-  const rows = model.rows(shownTo, groups);
+  const rows = model.rows(shownTo, groups, false);
+  const vainMarks = model.vainRows(shownTo);
   const h = session.header;
   const preset = h.config.preset as { name?: string; title?: string };
   const title = `gil-top: ${String(preset.name ?? '')}`;
@@ -110,7 +117,7 @@ export function sessionSvg(session: SessionFile, range: SvgRange = {}, budget?: 
     { title: 'wake-ups in vain per simulated second', unit: count, points: vain },
   ];
   if (latency.length > 0) series.push({ title: 'client latency, ms (last request)', unit: (v) => v.toFixed(3), points: latency });
-  const svg = drawSvg({ title, subtitle, names: threads.map((t) => t.name), rows, fromNs, toNs: shownTo, actions, series, every });
+  const svg = drawSvg({ title, subtitle, names: threads.map((t) => t.name), rows, vain: vainMarks, fromNs, toNs: shownTo, actions, series, every });
   return { svg, fromNs, toNs: shownTo, divergence: player.divergence, player };
 }
 
@@ -119,6 +126,8 @@ interface Drawing {
   subtitle: string;
   names: string[];
   rows: Uint8Array[];
+  /** Per thread, 1 in each column where it was woken in vain. */
+  vain: Uint8Array[];
   fromNs: number;
   toNs: number;
   actions: { atNs: number; text: string }[];
@@ -145,6 +154,7 @@ function drawSvg(d: Drawing): string {
   const stripsTop = y;
   const body: string[] = [];
   const drawn = new Set<number>();
+  let vainDrawn = false;
   d.rows.forEach((row, i) => {
     const top = y + i * (ROW + ROW_GAP);
     body.push(`<text x="${LEFT - 8}" y="${top + ROW / 2 + 4}" text-anchor="end">${esc(d.names[i] ?? `#${i}`)}</text>`);
@@ -156,6 +166,18 @@ function drawSvg(d: Drawing): string {
         drawn.add(row[c]);
         body.push(`<rect x="${LEFT + c}" y="${top}" width="${e - c}" height="${ROW}" fill="${color}"/>`);
       }
+      c = e;
+    }
+    const marks = d.vain[i];
+    for (let c = 0; marks !== undefined && c < marks.length; ) {
+      if (marks[c] === 0) {
+        c++;
+        continue;
+      }
+      let e = c + 1;
+      while (e < marks.length && marks[e] === 1) e++;
+      vainDrawn = true;
+      body.push(`<rect x="${LEFT + c}" y="${top}" width="${e - c}" height="${VAIN.height}" fill="${VAIN.color}"/>`);
       c = e;
     }
   });
@@ -171,8 +193,7 @@ function drawSvg(d: Drawing): string {
   // Legend: what the strips draw.
   y += 14;
   let lx = LEFT;
-  for (const s of states) {
-    if (!drawn.has(s.view)) continue;
+  for (const s of [...states.filter((s) => drawn.has(s.view)), ...(vainDrawn ? [VAIN] : [])]) {
     const w = 22 + s.label.length * 6.6;
     if (lx + w > WIDTH - RIGHT) {
       lx = LEFT;
@@ -215,8 +236,12 @@ function chart(body: string[], y: number, s: Series, d: Drawing, x: (ns: number)
     const ty = yOf(v).toFixed(1);
     body.push(`<line x1="${LEFT}" y1="${ty}" x2="${LEFT + PLOT}" y2="${ty}" stroke="#ddd"/><text x="${LEFT - 8}" y="${(+ty + 4).toFixed(1)}" text-anchor="end">${esc(s.unit(v))}</text>`);
   }
-  if (s.points.length === 0) body.push(`<text x="${LEFT + 8}" y="${bottom - 8}" fill="#888">no samples in this range</text>`);
-  else body.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${s.points.map(([t, v]) => `${x(t).toFixed(1)},${yOf(v).toFixed(1)}`).join(' ')}"/>`);
+  // A range shorter than the sampling holds one sample or none: no line to draw, and it says why
+  // (the interval in the unit of a span ten times as long: 1 ms, not 1000 µs).
+  if (s.points.length < 2)
+    body.push(`<text x="${LEFT + 8}" y="${bottom - 8}" fill="#888">${s.points.length === 0 ? 'no samples' : 'one sample'} in this range (the session has one every ${esc(timeLabel(d.every, 10 * d.every))})</text>`);
+  if (s.points.length === 1) body.push(`<circle cx="${x(s.points[0][0]).toFixed(1)}" cy="${yOf(s.points[0][1]).toFixed(1)}" r="3" fill="#1f77b4"/>`);
+  else if (s.points.length > 1) body.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${s.points.map(([t, v]) => `${x(t).toFixed(1)},${yOf(v).toFixed(1)}`).join(' ')}"/>`);
   body.push(`<line x1="${LEFT}" y1="${bottom}" x2="${LEFT + PLOT}" y2="${bottom}" stroke="#000"/>`);
   return axis(body, bottom, d.fromNs, d.toNs, x) + 18;
 }

@@ -71,12 +71,11 @@ export class TimelineModel {
    * (threads of one process under py2 or py3 share one; -1: none, as for actors or under
    * free-threaded): in a column where several threads of one group ran, only the one that ran
    * longest is drawn running (holding the GIL), the others in what they did most apart from
-   * running, so that a zoomed-out strip never shows two GIL holders at once.
+   * running, so that a zoomed-out strip never shows two GIL holders at once. `vainAsView` false:
+   * never Vain, what the thread did most (see `vainRows`).
    */
-  rows(nowNs: number, gilGroups: readonly number[] = []): Uint8Array[] {
-    const last = Math.max(this.head, Math.floor(Math.max(0, nowNs - 1) / this.bucketNs));
-    this.advance(last);
-    const first = last - this.columns + 1;
+  rows(nowNs: number, gilGroups: readonly number[] = [], vainAsView = true): Uint8Array[] {
+    const { first, last } = this.shown(nowNs);
     const n = this.threads;
     // Time per thread, column and view: closed spans plus the open one up to now.
     if (this.scratch.length < n * this.columns * VIEWS) this.scratch = new Float64Array(n * this.columns * VIEWS);
@@ -129,11 +128,34 @@ export class TimelineModel {
         // on a core in GIL code (taking or giving back the lock) as far as this cell can tell.
         if (best === BLANK && noRun && ns[at + ThreadView.Run] > 0) best = ThreadView.Spin;
         // A wake-up in vain shows unless the thread mostly ran there (then it is noise).
-        row[col] = this.vain[t * this.columns + (b % this.columns)] && best !== ThreadView.Run ? ThreadView.Vain : best;
+        row[col] = vainAsView && this.vain[t * this.columns + (b % this.columns)] && best !== ThreadView.Run ? ThreadView.Vain : best;
       }
       out.push(row);
     }
     return out;
+  }
+
+  /**
+   * Per thread, 1 in each column (as `rows` orders them) where it was woken in vain, whatever it
+   * did most there: for a drawing that marks those wake-ups on top of the state (`rows` with
+   * `vainAsView` false) rather than in its place.
+   */
+  vainRows(nowNs: number): Uint8Array[] {
+    const { first, last } = this.shown(nowNs);
+    const out: Uint8Array[] = [];
+    for (let t = 0; t < this.threads; t++) {
+      const row = new Uint8Array(this.columns);
+      for (let b = Math.max(0, first); b <= last; b++) row[b - first] = this.vain[t * this.columns + (b % this.columns)];
+      out.push(row);
+    }
+    return out;
+  }
+
+  /** The buckets shown at `nowNs`, oldest and newest (started up to the newest). */
+  private shown(nowNs: number): { first: number; last: number } {
+    const last = Math.max(this.head, Math.floor(Math.max(0, nowNs - 1) / this.bucketNs));
+    this.advance(last);
+    return { first: last - this.columns + 1, last };
   }
 
   /** Starts buckets up to `b`, clearing the slots they reuse. */

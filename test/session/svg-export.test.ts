@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { loadPreset } from '../../src/config/load.js';
 import { openSessionFile } from '../../src/session/session-file.js';
 import { sessionSvg, ticks } from '../../src/session/svg-export.js';
 import { recordRun, tempDir, writeSmallPreset } from './fixtures.js';
@@ -75,6 +76,38 @@ describe('the SVG figure of a recorded session', () => {
     const svg = sessionSvg(openSessionFile(file)).svg;
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).toContain('a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;');
+  });
+
+  it('marks wake-ups in vain on top of the strip, over what the thread did most', () => {
+    // A Python 2 battle on two cores: about a thousand wake-ups in vain a simulated second, more
+    // than one in most of the figure's columns.
+    const dir = tempDir();
+    const presetFile = join(dir, 'battle.json');
+    const battle = JSON.parse(readFileSync(loadPreset('py2-threads-2cores').file, 'utf8')) as { threads: object[] };
+    writeFileSync(presetFile, JSON.stringify({ ...battle, threads: battle.threads.map((t) => ({ ...t, program: [{ op: 'loop', kind: 'countdown', iterations: 3_000_000 }] })) }));
+    const file = join(dir, 's.jsonl');
+    recordRun(file, presetFile, []);
+    const svg = parser.parse(sessionSvg(openSessionFile(file)).svg).svg as Node;
+    const rects = svg.rect as Node[];
+    const texts = (svg.text as (Node | string)[]).map((t) => (typeof t === 'string' ? t : String(t['#text'] ?? '')));
+    const strips = rects.filter((r) => r.height === '22');
+    const marks = rects.filter((r) => r.fill === '#7f0000' && r.height === '5');
+    // The strips show states only, what the workers did most: on a core in GIL code, or running.
+    expect(strips.some((r) => r.fill === '#e6b800')).toBe(true);
+    expect(strips.every((r) => r.fill !== '#ff9896' && r.fill !== '#7f0000')).toBe(true);
+    // The marks stand on the workers' strips (t1, t2: the first two rows), at their tops, and the legend names them.
+    const tops = [...new Set(strips.map((r) => Number(r.y)))].sort((a, b) => a - b);
+    expect(marks.length).toBeGreaterThan(10);
+    for (const m of marks) expect(tops.slice(0, 2)).toContain(Number(m.y));
+    expect(texts).toContain('woken in vain (a mark where it happened)');
+    expect(texts).not.toContain('woken in vain');
+  });
+
+  it('says why a chart has no line when the range holds fewer than two samples', () => {
+    const { svg, texts } = figure({ fromNs: 40e6, toNs: 40.5e6 });
+    expect(svg.circle).toBeDefined();
+    expect(texts.filter((t) => /^(one sample|no samples) in this range \(the session has one every 1 ms\)$/.test(t)).length).toBe(3);
+    expect(svg.polyline).toBeUndefined();
   });
 
   it('puts time ticks at 1-2-5 steps', () => {

@@ -34,6 +34,29 @@ describe('TimelineModel', () => {
     expect([...m.rows(400)[1]]).toEqual([R, R, R, R]);
   });
 
+  it('gives the wake-ups in vain apart when asked: the state stays what the thread did most', () => {
+    const tr = new TraceBuffer(64);
+    tr.push(0, 0, W);
+    tr.push(0, 1, R);
+    tr.push(150, 0, V);
+    tr.push(160, 1, V);
+    tr.push(390, 0, V);
+    const m = new TimelineModel(2, 400, 4, tr);
+    m.consume(tr);
+    expect([...m.rows(400, [], false)[0]]).toEqual([W, W, W, W]);
+    expect(m.vainRows(400).map((r) => [...r])).toEqual([
+      [0, 1, 0, 1],
+      [0, 1, 0, 0],
+    ]);
+    // Scrolled on: the marks move with their columns.
+    tr.push(500, 1, V);
+    m.consume(tr);
+    expect(m.vainRows(600).map((r) => [...r])).toEqual([
+      [0, 1, 0, 0],
+      [0, 0, 0, 1],
+    ]);
+  });
+
   it('scrolls: only the last window is kept, newest on the right', () => {
     const tr = new TraceBuffer(64);
     tr.push(0, 0, R);
