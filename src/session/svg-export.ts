@@ -31,9 +31,9 @@ const states: { view: number; color: string; label: string }[] = [
 const colorOf = new Map(states.map((s) => [s.view, s.color]));
 /**
  * A wake-up in vain is an instant, not a state: a mark on top of the strip where one happened,
- * over what the thread did most there. (Drawn in the strip's place, as the dashboard's one glyph
- * a cell must, it would cover a zoomed-out strip: a battle makes a thousand a second, one in
- * nearly every pixel's few milliseconds.)
+ * over what the thread did most there. (Drawn in the strip's place it would cover a zoomed-out
+ * strip: a battle makes a thousand a second, one in nearly every pixel's few milliseconds. The
+ * dashboard, one glyph a cell, draws one where most of a thread's wake-ups were in vain.)
  */
 const VAIN = { color: '#7f0000', label: 'woken in vain (a mark where it happened)', height: 5 };
 

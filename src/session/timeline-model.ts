@@ -17,14 +17,18 @@ const VIEWS = 8;
 /**
  * Turns the engine's trace of state changes into Beazley-style strips: per thread, the last
  * `windowNs` of simulated time cut into `columns` buckets, each showing the state the thread
- * spent most of that bucket in, or a wake-up in vain if one happened there and it did not
- * mostly run. It reads the trace
+ * spent most of that bucket in, or wake-ups in vain where most of its wake-ups there (leaving a
+ * wait for the GIL) were in vain and it did not mostly run. A wake-up in vain is an instant, not
+ * a state: marked wherever one happened, a battle's thousand a second would cover a zoomed-out
+ * strip and hide what the threads did; the share holds at every zoom. It reads the trace
  * incrementally (each entry once), so a frame costs what happened since the last one.
  */
 export class TimelineModel {
   readonly bucketNs: number;
   private readonly acc: Float64Array;
-  private readonly vain: Uint8Array;
+  /** Per thread and bucket: wake-ups in vain, and wake-ups (a wait for the GIL left). */
+  private readonly vain: Uint32Array;
+  private readonly wakes: Uint32Array;
   private readonly cur: Uint8Array;
   private readonly since: Float64Array;
   /** Highest bucket index started. */
@@ -42,7 +46,8 @@ export class TimelineModel {
   ) {
     this.bucketNs = windowNs / columns;
     this.acc = new Float64Array(threads * columns * VIEWS);
-    this.vain = new Uint8Array(threads * columns);
+    this.vain = new Uint32Array(threads * columns);
+    this.wakes = new Uint32Array(threads * columns);
     this.cur = new Uint8Array(threads).fill(BLANK);
     this.since = new Float64Array(threads);
     this.seq = trace === null ? 0 : trace.oldest;
@@ -52,12 +57,14 @@ export class TimelineModel {
   consume(trace: TraceSource): void {
     trace.forEachSince(this.seq, (time, thread, view) => {
       if (thread >= this.threads) return;
-      this.advance(Math.floor(time / this.bucketNs));
+      const b = Math.floor(time / this.bucketNs);
+      this.advance(b);
+      const inWindow = b > this.head - this.columns;
       if (view === ThreadView.Vain) {
-        const b = Math.floor(time / this.bucketNs);
-        if (b > this.head - this.columns) this.vain[thread * this.columns + (b % this.columns)] = 1;
+        if (inWindow) this.vain[thread * this.columns + (b % this.columns)]++;
         return;
       }
+      if (inWindow && this.cur[thread] === ThreadView.Wait && view !== ThreadView.Wait) this.wakes[thread * this.columns + (b % this.columns)]++;
       this.span(thread, this.since[thread], time, this.cur[thread]);
       this.cur[thread] = view;
       this.since[thread] = time;
@@ -127,8 +134,11 @@ export class TimelineModel {
         // Ran a little but another thread held the GIL longer, and did nothing else here: it was
         // on a core in GIL code (taking or giving back the lock) as far as this cell can tell.
         if (best === BLANK && noRun && ns[at + ThreadView.Run] > 0) best = ThreadView.Spin;
-        // A wake-up in vain shows unless the thread mostly ran there (then it is noise).
-        row[col] = vainAsView && this.vain[t * this.columns + (b % this.columns)] && best !== ThreadView.Run ? ThreadView.Vain : best;
+        // Wake-ups in vain show where most of the thread's wake-ups there were, unless it mostly
+        // ran there (then they are noise).
+        const k = t * this.columns + (b % this.columns);
+        const vain = this.vain[k];
+        row[col] = vainAsView && vain > 0 && 2 * vain >= this.wakes[k] && best !== ThreadView.Run ? ThreadView.Vain : best;
       }
       out.push(row);
     }
@@ -145,7 +155,7 @@ export class TimelineModel {
     const out: Uint8Array[] = [];
     for (let t = 0; t < this.threads; t++) {
       const row = new Uint8Array(this.columns);
-      for (let b = Math.max(0, first); b <= last; b++) row[b - first] = this.vain[t * this.columns + (b % this.columns)];
+      for (let b = Math.max(0, first); b <= last; b++) row[b - first] = this.vain[t * this.columns + (b % this.columns)] > 0 ? 1 : 0;
       out.push(row);
     }
     return out;
@@ -166,6 +176,7 @@ export class TimelineModel {
       for (let t = 0; t < this.threads; t++) {
         this.acc.fill(0, (t * this.columns + slot) * VIEWS, (t * this.columns + slot + 1) * VIEWS);
         this.vain[t * this.columns + slot] = 0;
+        this.wakes[t * this.columns + slot] = 0;
       }
     }
     this.head = b;

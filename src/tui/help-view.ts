@@ -32,7 +32,7 @@ export function helpRows(): HelpRow[] {
   rows.push({ keys: '', description: 'Timeline strips: each cell shows what the thread did most there', heading: true });
   for (const v of glyphOrder) {
     const g = timelineGlyphs[v];
-    const extra = v === ThreadView.Run ? '; one holder per GIL and cell (free-threaded: no GIL)' : v === ThreadView.Vain ? ': woke, found the GIL taken again, slept again' : '';
+    const extra = v === ThreadView.Run ? '; one holder per GIL and cell (free-threaded: no GIL)' : v === ThreadView.Vain ? ': most of its wake-ups there found the GIL taken' : '';
     rows.push({ keys: g.ch, description: (v === ThreadView.Run ? 'running' : g.label) + extra, color: g.color });
   }
   rows.push({ keys: '', description: 'The state column of the thread table: what a thread does now', heading: true });

@@ -34,6 +34,23 @@ describe('TimelineModel', () => {
     expect([...m.rows(400)[1]]).toEqual([R, R, R, R]);
   });
 
+  it('shows wake-ups in vain where most of the wake-ups in a bucket were in vain, at any zoom', () => {
+    const tr = new TraceBuffer(64);
+    const S = ThreadView.Spin;
+    // Thread 0 sleeps and is woken three times in the first bucket, once in vain (there it is
+    // mostly on a core in GIL code); once in the second, in vain; twice in the third, once in vain.
+    tr.push(0, 0, W);
+    for (const [at, inVain] of [[10, true], [40, false], [70, false], [110, true], [210, true], [250, false]] as const) {
+      tr.push(at, 0, S);
+      if (inVain) tr.push(at + 5, 0, V);
+      tr.push(at + 20, 0, W);
+    }
+    const m = new TimelineModel(1, 400, 4, tr);
+    m.consume(tr);
+    expect([...m.rows(400)[0]]).toEqual([S, V, V, W]);
+    expect(m.vainRows(400).map((r) => [...r])).toEqual([[1, 1, 1, 0]]);
+  });
+
   it('gives the wake-ups in vain apart when asked: the state stays what the thread did most', () => {
     const tr = new TraceBuffer(64);
     tr.push(0, 0, W);
