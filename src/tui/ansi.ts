@@ -14,11 +14,16 @@ const colour = process.env.NO_COLOR === undefined || process.env.NO_COLOR === ''
  */
 export function ansiLine(segments: Segment[]): string {
   let out = '';
-  for (const s of segments) {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i];
     if (!colour || (s.color === undefined && !s.bold && !s.inverse)) {
       out += s.text;
       continue;
     }
+    // Runs of one style share one pair of codes (a grid of 256 cores, mostly idle, is a few
+    // runs, not 256): Ink's output tokenizes every code of every line of every frame.
+    let text = s.text;
+    while (i + 1 < segments.length && sameStyle(s, segments[i + 1])) text += segments[++i].text;
     let open = '';
     let close = '';
     if (s.color !== undefined && fg[s.color] !== undefined) {
@@ -33,7 +38,12 @@ export function ansiLine(segments: Segment[]): string {
       open += '\x1b[7m';
       close = '\x1b[27m' + close;
     }
-    out += open + s.text + close;
+    out += open + text + close;
   }
   return out;
+}
+
+/** Whether two runs are drawn alike. */
+function sameStyle(a: Segment, b: Segment): boolean {
+  return a.color === b.color && a.bold === b.bold && a.inverse === b.inverse;
 }
