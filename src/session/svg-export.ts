@@ -1,7 +1,7 @@
 import { actionText, isEngineAction } from './driver.js';
 import { ReplayPlayer, type Divergence } from './replay.js';
 import type { SessionFile, SessionSample } from './session-file.js';
-import { BLANK, TimelineModel } from './timeline-model.js';
+import { BLANK, forEachRun, TimelineModel } from './timeline-model.js';
 import type { WallBudget } from './wall-budget.js';
 import { ThreadView, type PolicyName } from '../model/index.js';
 
@@ -158,28 +158,17 @@ function drawSvg(d: Drawing): string {
   d.rows.forEach((row, i) => {
     const top = y + i * (ROW + ROW_GAP);
     body.push(`<text x="${LEFT - 8}" y="${top + ROW / 2 + 4}" text-anchor="end">${esc(d.names[i] ?? `#${i}`)}</text>`);
-    for (let c = 0; c < row.length; ) {
-      let e = c + 1;
-      while (e < row.length && row[e] === row[c]) e++;
-      const color = colorOf.get(row[c]);
-      if (row[c] !== BLANK && color !== undefined) {
-        drawn.add(row[c]);
-        body.push(`<rect x="${LEFT + c}" y="${top}" width="${e - c}" height="${ROW}" fill="${color}"/>`);
-      }
-      c = e;
-    }
-    const marks = d.vain[i];
-    for (let c = 0; marks !== undefined && c < marks.length; ) {
-      if (marks[c] === 0) {
-        c++;
-        continue;
-      }
-      let e = c + 1;
-      while (e < marks.length && marks[e] === 1) e++;
+    forEachRun(row, (view, from, to) => {
+      const color = colorOf.get(view);
+      if (view === BLANK || color === undefined) return;
+      drawn.add(view);
+      body.push(`<rect x="${LEFT + from}" y="${top}" width="${to - from}" height="${ROW}" fill="${color}"/>`);
+    });
+    forEachRun(d.vain[i] ?? new Uint8Array(0), (marked, from, to) => {
+      if (marked === 0) return;
       vainDrawn = true;
-      body.push(`<rect x="${LEFT + c}" y="${top}" width="${e - c}" height="${VAIN.height}" fill="${VAIN.color}"/>`);
-      c = e;
-    }
+      body.push(`<rect x="${LEFT + from}" y="${top}" width="${to - from}" height="${VAIN.height}" fill="${VAIN.color}"/>`);
+    });
   });
   y += d.rows.length * (ROW + ROW_GAP);
   // Control actions: a dashed line across the strips, named above them.

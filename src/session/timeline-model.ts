@@ -12,6 +12,16 @@ export interface TraceSource {
 
 /** A column with no information (before the trace started, or a thread not yet seen). */
 export const BLANK = 255;
+
+/** Calls `fn` for each run of equal values in `row` (columns `from` up to `to`), left to right: what a drawing of a strip draws. */
+export function forEachRun(row: Uint8Array, fn: (value: number, from: number, to: number) => void): void {
+  for (let c = 0; c < row.length; ) {
+    let e = c + 1;
+    while (e < row.length && row[e] === row[c]) e++;
+    fn(row[c], c, e);
+    c = e;
+  }
+}
 const VIEWS = 8;
 
 /**

@@ -1,5 +1,5 @@
 import { fit, fmtSpan } from './format.js';
-import { BLANK } from '../session/timeline-model.js';
+import { BLANK, forEachRun } from '../session/timeline-model.js';
 import { colorOf, type Segment, type TimelineView } from './view-model.js';
 import { ThreadView, type PolicyName, type ThreadSnapshot } from '../model/index.js';
 
@@ -74,14 +74,10 @@ export function timelineView(t: { rows: Uint8Array[]; windowNs: number }, thread
   const title = `timeline, last ${fmtSpan(t.windowNs)}  `;
   const rows = t.rows.map((row, i) => {
     const segments: Segment[] = [];
-    let start = 0;
-    for (let c = 1; c <= row.length; c++) {
-      if (c === row.length || row[c] !== row[start]) {
-        const g = timelineGlyphs[row[start]];
-        segments.push({ text: g.ch.repeat(c - start), color: g.color });
-        start = c;
-      }
-    }
+    forEachRun(row, (view, from, to) => {
+      const g = timelineGlyphs[view];
+      segments.push({ text: g.ch.repeat(to - from), color: g.color });
+    });
     const th = threads[i];
     return { name: fit(th?.name ?? `#${i}`, NAME_WIDTH), color: colorOf(i), segments };
   });
