@@ -76,11 +76,12 @@ function runOnce(job: RunJob): JobResult {
   const wallSeconds = (performance.now() - start) / 1000;
   const cpu1 = threadCpuNs();
   const stopped: StopReason = sim.finished ? 'finished' : sim.deadlocked ? 'deadlock' : sim.now >= headlessLimitNs || sim.nextEventTime() > headlessLimitNs ? 'time-limit' : 'event-budget';
+  const summary = summarize(preset, sim, wallSeconds);
   return {
     // A deadlocked run's summary says where it stopped moving and why; any other keeps its own
     // (withStop would call a run the job's event budget ended 'stopped', with nobody starving,
     // though nobody looked).
-    summary: stopped === 'deadlock' ? withStop(summarize(preset, sim, wallSeconds), sim) : summarize(preset, sim, wallSeconds),
+    summary: stopped === 'deadlock' ? withStop(summary, sim) : summary,
     stopped,
     cpuSeconds: Number.isNaN(cpu0) || Number.isNaN(cpu1) ? null : (cpu1 - cpu0) / 1e9,
     ...(latency === undefined ? {} : { latency }),

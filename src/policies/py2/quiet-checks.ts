@@ -72,7 +72,7 @@ export class QuietChecks {
     const window = this.windowNs();
     const period = this.gil.checkPeriodTicks();
     if (window < 0 || this.gil.ticksUntilCheck() !== period) return 0;
-    let n = 0;
+    let n: number;
     if (window > 0) {
       // Somebody waits: it will look at the GIL soon and, if it loses, sleep and need waking;
       // a bulk would be cut right away, so plan only as far as the next event.
