@@ -48,7 +48,7 @@ function jitteredCost(): number {
 }
 
 /** How many random draws `preset`'s run makes, and its events and simulated seconds. */
-function draws(preset: Preset): { draws: number; events: number; seconds: number } {
+function draws(preset: Preset): { draws: number; events: number; seconds: number; jitter: number } {
   const proto = Rng.prototype;
   const original = proto.cost;
   let n = 0;
@@ -59,7 +59,7 @@ function draws(preset: Preset): { draws: number; events: number; seconds: number
   try {
     const sim = new Simulation(configFor(preset));
     sim.runUntil(3600e9);
-    return { draws: n, events: sim.events, seconds: sim.finishedAt / 1e9 };
+    return { draws: n, events: sim.events, seconds: sim.finishedAt / 1e9, jitter: sim.profile.jitter };
   } finally {
     proto.cost = original;
   }
@@ -71,8 +71,8 @@ function draws(preset: Preset): { draws: number; events: number; seconds: number
  * event, spread evenly; none when 0) and move the clock. Nothing else of the model: no
  * semaphore, GIL, kernel accounting, counters beyond the events, or trace.
  */
-function skeleton(perEvent: number, events: number): number {
-  const r = new Rng('1', 0.25);
+function skeleton(perEvent: number, events: number, jitter: number): number {
+  const r = new Rng('1', jitter);
   return cpuNs(() => {
     let a = 0;
     let b = 500;
@@ -96,7 +96,7 @@ function skeleton(perEvent: number, events: number): number {
 }
 
 /** Each kind of burst end of `preset` (named by its continuation), timed one by one. */
-function kinds(preset: string): { kind: string; count: number; ns: number }[] {
+function kinds(preset: Preset): { kind: string; count: number; ns: number }[] {
   const now = process.hrtime.bigint;
   const proto = Kernel.prototype as unknown as { onBurstEnd(this: { tasks: { next: { name: string } | null }[] }, id: number): void };
   const original = proto.onBurstEnd;
@@ -114,7 +114,7 @@ function kinds(preset: string): { kind: string; count: number; ns: number }[] {
     for (let r = 0; r < 3; r++) {
       total.clear();
       count.clear();
-      const sim = new Simulation(configFor(loadPreset(preset)));
+      const sim = new Simulation(configFor(preset));
       sim.fastPaths = false;
       sim.runUntil(3600e9);
     }
@@ -130,13 +130,13 @@ function kinds(preset: string): { kind: string; count: number; ns: number }[] {
   return [...count].map(([kind, n]) => ({ kind, count: n, ns: total.get(kind)! / n - clock })).sort((a, b) => b.count - a.count);
 }
 
-const preset = process.argv[2] ?? 'py2-threads-2cores';
+const preset = loadPreset(process.argv[2] ?? 'py2-threads-2cores');
 const runs = 5;
 // The first two runs are slower while the compiler settles (about 125 against 85 ns an event here).
 const perEvent = (fast: boolean) =>
   median(
     Array.from({ length: runs }, () => {
-      const sim = new Simulation(configFor(loadPreset(preset)));
+      const sim = new Simulation(configFor(preset));
       sim.fastPaths = fast;
       return cpuNs(() => {
         sim.runUntil(3600e9);
@@ -144,22 +144,22 @@ const perEvent = (fast: boolean) =>
       });
     }).slice(2),
   );
-console.log(`${preset}: ${perEvent(true).toFixed(1)} ns per event (median of ${runs} runs, the first two slower while the compiler settles), ${perEvent(false).toFixed(1)} stepping (the battle fold off)`);
+console.log(`${preset.name}: ${perEvent(true).toFixed(1)} ns per event (median of ${runs} runs, the first two slower while the compiler settles), ${perEvent(false).toFixed(1)} stepping (the battle fold off)`);
 // The floor's own handlers run after the preset: ahead of it they would make the engine's
 // handler call polymorphic and the preset slower than it is.
 console.log(`engine floor (pop, handler, schedule), ns per event: ${median(Array.from({ length: runs }, () => floor(false))).toFixed(1)}`);
 console.log(`the same with a jittered cost drawn, ns per event: ${median(Array.from({ length: runs }, () => floor(true))).toFixed(1)}`);
 console.log(`a jittered cost alone, ns: ${median(Array.from({ length: runs }, jitteredCost)).toFixed(1)}`);
 // What the speed target leaves for an event of this preset, against the least any exact replay does.
-const counted = draws(loadPreset(preset));
-const target = speedTarget(loadPreset(preset), counted.seconds);
+const counted = draws(preset);
+const target = speedTarget(preset, counted.seconds);
 const budget = ((target.seconds / target.factor) * 1e9) / counted.events;
 const perDraw = counted.draws / counted.events;
 console.log(
   `target ${target.factor}x its ${target.against} ${Number(target.seconds.toFixed(3))} s: ${budget.toFixed(1)} ns per event for its ${counted.events.toLocaleString('en-US')} events (${(1e3 / budget).toFixed(1)} M a CPU second)`,
 );
 console.log(
-  `the least an exact replay does (two burst ends in turn, ${perDraw.toFixed(2)} draws an event, no queue, no books), ns per event: ${median(Array.from({ length: runs }, () => skeleton(perDraw, counted.events))).toFixed(1)}; without the draws: ${median(Array.from({ length: runs }, () => skeleton(0, counted.events))).toFixed(1)}`,
+  `the least an exact replay does (two burst ends in turn, ${perDraw.toFixed(2)} draws an event, no queue, no books), ns per event: ${median(Array.from({ length: runs }, () => skeleton(perDraw, counted.events, counted.jitter))).toFixed(1)}; without the draws: ${median(Array.from({ length: runs }, () => skeleton(0, counted.events, counted.jitter))).toFixed(1)}`,
 );
 console.log('kind of event (continuation)   events      ns each, timed one by one');
 for (const k of kinds(preset).filter((k) => k.count > 100)) console.log(`${k.kind.padEnd(30)} ${String(k.count).padStart(9)} ${k.ns.toFixed(1).padStart(10)}`);
